@@ -1,0 +1,115 @@
+"""caseflow: case and complaint handling for a Swedish municipality's service to companies."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request, session
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _find_dir(name: str) -> str:
+    """``templates/`` and ``migrations/`` sit at the repository top in a checkout, inside the package in a
+    wheel (see pyproject.toml)."""
+    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return str(candidate)
+    return str(PACKAGE_DIR.parent / name)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings read from the environment (tests pass theirs here)."""
+    app = Flask(__name__, template_folder=_find_dir("templates"), instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_env(app.instance_path, config))
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def select_locale() -> str:
+    lang = request.args.get("lang")
+    if lang in ("sv", "en"):
+        session["lang"] = lang
+        return lang
+    return session.get("lang") or "sv"
+
+
+def _register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_find_dir("migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, default_timezone="Europe/Stockholm",
+        default_translation_directories=str(PACKAGE_DIR / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .web.auth import bp as auth_bp
+    from .web.officer import bp as officer_bp
+    from .web.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(officer_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .web import helpers
+
+    helpers.register(app)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask import render_template
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        def handler(exc, code=code):
+            return render_template("errors/error.html", code=code), code
+
+        app.register_error_handler(code, handler)
+
+    from .services.errors import Forbidden, NotFound
+
+    app.register_error_handler(NotFound, lambda exc: (render_template("errors/error.html", code=404), 404))
+    app.register_error_handler(Forbidden, lambda exc: (render_template("errors/error.html", code=403), 403))
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(resp):
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")  # tracking links carry a secret
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        if getattr(g, "no_store", False):
+            resp.headers["Cache-Control"] = "no-store"
+        return resp

@@ -1,0 +1,128 @@
+"""Command line: ``caseflow <command>`` (or ``flask --app caseflow <command>``)."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def register_commands(app: Flask) -> None:
+    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, demo_cmd):
+        app.cli.add_command(cmd)
+
+
+def _print_logins(logins) -> None:
+    click.echo("\nDemo logins (staff, at /staff/login):")
+    for email, password, role, office in logins:
+        click.echo(f"  {email:<32} {password:<14} {role:<8} {office}")
+    click.echo("")
+
+
+@click.command("seed-demo")
+@click.option("--cases", default=50, show_default=True, help="How many sample cases to create.")
+@with_appcontext
+def seed_demo_cmd(cases: int) -> None:
+    """Seed offices, categories, staff (passwords printed) and sample cases into an empty database."""
+    from .services import seed
+
+    if seed.is_seeded():
+        raise click.ClickException("the database already has offices; seed only an empty database")
+    _print_logins(seed.seed_demo(cases=cases))
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["officer", "lead", "admin", "analyst"]), required=True)
+@click.option("--office", "office_code", default=None, help="Office code (officers and leads).")
+@click.password_option()
+@with_appcontext
+def create_user_cmd(email, name, role, office_code, password) -> None:
+    """Create a staff account."""
+    from .services import accounts
+    from .services.errors import InvalidInput
+
+    try:
+        accounts.create_user(email, name, password, role, office_code)
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {role} {email}")
+
+
+@click.command("retry-outbox")
+@with_appcontext
+def retry_outbox_cmd() -> None:
+    """Re-dispatch outbox rows that were committed but never delivered."""
+    from . import jobs
+
+    click.echo(f"re-dispatched {jobs.retry_outbox()} outbox rows")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+@with_appcontext
+def demo_cmd(host: str, port: int, no_serve: bool) -> None:
+    """Embedded mode in one step: migrate the database, seed demo data on first start, serve the app."""
+    from flask_migrate import upgrade
+
+    from .services import seed
+
+    upgrade()
+    if not seed.is_seeded():
+        click.echo("First start: seeding demo data (this takes a few seconds)…")
+        logins = seed.seed_demo()
+        _print_logins(logins)
+        path = os.path.join(current_app.instance_path, "demo-logins.txt")
+        with open(path, "w") as fh:
+            fh.writelines(f"{e}\t{p}\t{r}\t{o}\n" for e, p, r, o in logins)
+        click.echo(f"(also saved to {path})")
+    else:
+        path = os.path.join(current_app.instance_path, "demo-logins.txt")
+        if os.path.exists(path):
+            with open(path) as fh:
+                _print_logins([line.rstrip("\n").split("\t") for line in fh if line.strip()])
+    if no_serve:
+        return
+    start_embedded_scheduler(current_app._get_current_object())
+    click.echo(f"caseflow runs at http://{host}:{port}/  (staff: http://{host}:{port}/staff/login)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def start_embedded_scheduler(app: Flask) -> threading.Thread:
+    """Embedded mode has no RQ scheduler: run the periodic jobs in a daemon thread instead."""
+    from . import jobs
+
+    def loop():
+        last: dict = {}
+        while True:
+            now = time.monotonic()
+            for func, interval in jobs.PERIODIC:
+                if now - last.get(func, -1e9) >= interval:
+                    last[func] = now
+                    with app.app_context():
+                        try:
+                            func()
+                        except Exception:
+                            app.logger.exception("periodic job %s failed", func.__name__)
+            time.sleep(5)
+
+    t = threading.Thread(target=loop, name="caseflow-periodic", daemon=True)
+    t.start()
+    return t
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """caseflow: case and complaint handling. Run `caseflow demo` to start on the embedded default."""

@@ -1,0 +1,78 @@
+"""Settings from the environment, with safe defaults for the embedded mode.
+
+Everything an operator may change is read here once; the rest of the code reads ``app.config``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_env(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the configuration dict from ``os.environ`` and explicit overrides.
+
+    ``SECRET_KEY`` is required unless ``CASEFLOW_ENV`` is ``development`` or the app is under test, so a
+    production deployment can never run with a known key.
+    """
+    env = os.environ
+    overrides = overrides or {}
+    mode = overrides.get("CASEFLOW_ENV", env.get("CASEFLOW_ENV", "production"))
+    testing = bool(overrides.get("TESTING", False))
+    sqlite_default = "sqlite:///" + str(Path(instance_path) / "caseflow.sqlite3")
+
+    cfg: dict = {
+        "CASEFLOW_ENV": mode,
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(env.get("DATABASE_URL") or sqlite_default),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "RQ_QUEUE": env.get("RQ_QUEUE", "caseflow"),
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_FROM": env.get("MAIL_FROM", "caseflow <noreply@caseflow.invalid>"),
+        # Absolute links in e-mails (tracking links) need to know where the app is served.
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "TIMEZONE": "Europe/Stockholm",
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "LANGUAGES": ["sv", "en"],
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=mode == "production"),
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=mode == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # a long form on a phone must not expire while being typed
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Embedded mode: run periodic work (outbox retry, SLA sweep) in a background thread of the web process.
+        "EMBEDDED_SCHEDULER": _bool(env.get("EMBEDDED_SCHEDULER"), default=False),
+        "OUTBOX_RETRY_AFTER_SECONDS": int(env.get("OUTBOX_RETRY_AFTER_SECONDS", "120")),
+    }
+    cfg.update(overrides)
+    cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if not cfg.get("SECRET_KEY"):
+        if mode == "development" or testing:
+            cfg["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105 - never used in production (checked below)
+        else:
+            raise ConfigError("SECRET_KEY must be set (or CASEFLOW_ENV=development for local use).")
+    return cfg
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept the common ``postgres://`` / ``postgresql://`` forms and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,1 @@
+"""Pure rules of caseflow: no Flask, no database, no hidden clock. Time is always passed in."""

@@ -1,0 +1,182 @@
+"""The Swedish business calendar that every SLA clock runs on.
+
+All rules read instants in local time (Europe/Stockholm by default) but all arithmetic on durations is done on
+UTC instants, so a DST change never adds or loses an hour of working time. Working days are weekdays with
+working hours that are neither Swedish public holidays (the ``holidays`` package, PUBLIC category, without
+Sundays: weekends are a calendar rule) nor de-facto closed days (julafton, midsommarafton, nyårsafton: the
+DE_FACTO category), nor extra closed dates configured by the municipality.
+
+Definitions follow DOMAIN.md "Exact definitions" to the letter; the docstrings quote the rule they implement.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from holidays.constants import DE_FACTO, PUBLIC
+
+DEFAULT_HOURS = {wd: (time(8, 0), time(17, 0)) for wd in range(5)}  # Mon..Fri
+END_OF_DAY = time(23, 59, 59)
+ZERO = timedelta(0)
+
+
+@lru_cache(maxsize=256)
+def _swedish_days_off(year: int, include_de_facto: bool) -> frozenset[date]:
+    categories = (PUBLIC, DE_FACTO) if include_de_facto else (PUBLIC,)
+    return frozenset(holidays.country_holidays("SE", years=year, categories=categories, include_sundays=False))
+
+
+def statutory_day_off(d: date) -> bool:
+    """Lag (1930:173): Saturday, Sunday, a public holiday, midsommarafton, julafton or nyårsafton."""
+    return d.weekday() >= 5 or d in _swedish_days_off(d.year, True)
+
+
+def _as_utc(t: datetime) -> datetime:
+    if t.tzinfo is None:
+        raise ValueError("naive datetime: caseflow only computes with timezone-aware instants")
+    return t.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """Working days and hours of the municipality. Immutable and hashable, so results can be cached."""
+
+    tz_name: str = "Europe/Stockholm"
+    # weekday (0=Monday) -> (start, end); a weekday not present has no working hours.
+    hours: tuple[tuple[int, time, time], ...] = tuple((wd, s, e) for wd, (s, e) in DEFAULT_HOURS.items())
+    include_de_facto: bool = True  # julafton, midsommarafton, nyårsafton closed
+    extra_closed: frozenset[date] = field(default_factory=frozenset)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    # -- days ---------------------------------------------------------------------------------------------
+    def local_date(self, t: datetime) -> date:
+        return _as_utc(t).astimezone(self.tz).date()
+
+    def is_working_day(self, d: date) -> bool:
+        return self._interval(d) is not None
+
+    def _interval(self, d: date) -> tuple[datetime, datetime] | None:
+        """UTC [start, end) of working hours on local date ``d``, or None if it is not a working day."""
+        return _day_interval(self, d)
+
+    def working_days_after(self, d: date) -> Iterator[date]:
+        """Working days strictly after ``d``, in order (bounded: a calendar with none raises)."""
+        probe = d
+        for _ in range(3660):
+            probe += timedelta(days=1)
+            if self.is_working_day(probe):
+                yield probe
+        raise ValueError("calendar has no working day in ten years")  # pragma: no cover
+
+    # -- instants ---------------------------------------------------------------------------------------------
+    def is_working_time(self, t: datetime) -> bool:
+        """True inside working hours ([start, end)) on a working day."""
+        u = _as_utc(t)
+        iv = self._interval(self.local_date(u))
+        return iv is not None and iv[0] <= u < iv[1]
+
+    def add_working_hours(self, t: datetime, amount: timedelta | float) -> datetime:
+        """N working hours from t: the first instant at which N hours of working time have passed since t.
+
+        It can be the end of working hours exactly (17:00). Outside working hours counting starts at the next
+        start of working hours. Zero hours from t is t.
+        """
+        remaining = amount if isinstance(amount, timedelta) else timedelta(hours=amount)
+        u = _as_utc(t)
+        if remaining <= ZERO:
+            if remaining < ZERO:
+                raise ValueError("negative duration")
+            return u
+        d = self.local_date(u)
+        for _ in range(40000):
+            iv = self._interval(d)
+            if iv is not None and u < iv[1]:
+                start = max(u, iv[0])
+                available = iv[1] - start
+                if remaining <= available:
+                    return start + remaining
+                remaining -= available
+            d += timedelta(days=1)
+        raise ValueError("duration too long for the calendar")  # pragma: no cover
+
+    def add_working_days(self, t: datetime, n: int) -> datetime:
+        """N working days from t: the end of working hours on the N-th working day after t's local date.
+
+        The day of receipt never counts, whether or not it is a working day (Monday 10:00 + 2 -> Wednesday
+        17:00; Saturday + 2 -> Tuesday 17:00). Zero days from t is t.
+        """
+        if n < 0:
+            raise ValueError("negative duration")
+        if n == 0:
+            return _as_utc(t)
+        for i, d in enumerate(self.working_days_after(self.local_date(t)), start=1):
+            if i == n:
+                return self._interval(d)[1]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def end_of_local_day(self, d: date) -> datetime:
+        return datetime.combine(d, END_OF_DAY, tzinfo=self.tz).astimezone(UTC)
+
+    def statutory_deadline(self, d: date) -> datetime:
+        """End (23:59:59 local) of ``d``, moved to the next day that is not a statutory day off (1930:173)."""
+        while statutory_day_off(d):
+            d += timedelta(days=1)
+        return self.end_of_local_day(d)
+
+    def add_calendar_weeks(self, t: datetime, n: int, extra_days: int = 0) -> datetime:
+        """N calendar weeks from t: end of the same weekday N weeks after t's local date, 1930:173 applied.
+
+        ``extra_days`` (days paused) moves the deadline day later before the rule is applied, once, to the
+        result. Arithmetic is on local dates, so a DST change does not shift a deadline by an hour.
+        """
+        return self.statutory_deadline(self.local_date(t) + timedelta(weeks=n, days=extra_days))
+
+    def working_time_between(self, a: datetime, b: datetime) -> timedelta:
+        """Working time inside [a, b]; zero when b <= a."""
+        ua, ub = _as_utc(a), _as_utc(b)
+        if ub <= ua:
+            return ZERO
+        total = ZERO
+        d, last = self.local_date(ua), self.local_date(ub)
+        while d <= last:
+            iv = self._interval(d)
+            if iv is not None:
+                lo, hi = max(ua, iv[0]), min(ub, iv[1])
+                if hi > lo:
+                    total += hi - lo
+            d += timedelta(days=1)
+        return total
+
+    def working_time_outside(
+        self, a: datetime, b: datetime, pauses: Iterable[tuple[datetime, datetime | None]]
+    ) -> timedelta:
+        """Working time in [a, b] minus the working time of the pauses inside it (open pauses run to b)."""
+        total = self.working_time_between(a, b)
+        for ps, pe in pauses:
+            lo, hi = max(_as_utc(ps), _as_utc(a)), min(_as_utc(pe) if pe else _as_utc(b), _as_utc(b))
+            total -= self.working_time_between(lo, hi)
+        return max(total, ZERO)
+
+
+@lru_cache(maxsize=65536)
+def _day_interval(cal: BusinessCalendar, d: date) -> tuple[datetime, datetime] | None:
+    if d in cal.extra_closed or d in _swedish_days_off(d.year, cal.include_de_facto):
+        return None
+    for wd, start, end in cal.hours:
+        if wd == d.weekday():
+            tz = cal.tz
+            return (
+                datetime.combine(d, start, tzinfo=tz).astimezone(UTC),
+                datetime.combine(d, end, tzinfo=tz).astimezone(UTC),
+            )
+    return None
+
+
+DEFAULT_CALENDAR = BusinessCalendar()

@@ -1,0 +1,88 @@
+"""Background jobs. Job functions take ids, never ORM objects, and run inside an app context.
+
+With ``REDIS_URL`` set, jobs go to an RQ queue processed by ``python worker.py``; without it (the embedded
+mode), they run in-process right after the commit that created them.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, has_app_context
+
+log = logging.getLogger(__name__)
+_worker_app = None
+
+
+@contextmanager
+def app_context():
+    """The current app context, or one of an app built from the environment (in an RQ worker)."""
+    global _worker_app
+    if has_app_context():
+        yield current_app
+        return
+    if _worker_app is None:
+        from . import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield _worker_app
+
+
+def get_queue():
+    from redis import Redis
+    from rq import Queue
+
+    cfg = current_app.config
+    return Queue(cfg["RQ_QUEUE"], connection=Redis.from_url(cfg["REDIS_URL"]))
+
+
+def dispatch_outbox(ids: Iterable[int]) -> None:
+    """Hand committed outbox rows to the job runner. Never raises: a lost dispatch is retried later."""
+    ids = list(ids)
+    if not ids:
+        return
+    if current_app.config.get("REDIS_URL"):
+        try:
+            q = get_queue()
+            for oid in ids:
+                q.enqueue(deliver_outbox, oid, job_id=f"outbox-{oid}-{datetime.now(UTC).timestamp():.0f}")
+            return
+        except Exception as exc:  # Redis down: the rows stay pending and retry_outbox picks them up
+            log.warning("could not enqueue outbox rows %s: %s", ids, type(exc).__name__)
+            return
+    from .services import outbox
+
+    for oid in ids:
+        try:
+            outbox.deliver(oid)
+        except Exception:
+            log.exception("in-process delivery of outbox row %s failed", oid)
+
+
+# -- job functions (run by RQ workers, or called in-process) --------------------------------------------------
+def deliver_outbox(outbox_id: int) -> str:
+    from .services import outbox
+
+    with app_context():
+        return outbox.deliver(outbox_id)
+
+
+def retry_outbox() -> int:
+    """Periodic: re-dispatch rows that were committed but never delivered. Returns how many."""
+    from .services import outbox
+
+    with app_context() as app:
+        ids = outbox.undelivered_ids(
+            datetime.now(UTC), timedelta(seconds=app.config["OUTBOX_RETRY_AFTER_SECONDS"])
+        )
+        dispatch_outbox(ids)
+        return len(ids)
+
+
+PERIODIC = [
+    # (function, interval in seconds)
+    (retry_outbox, 60),
+]

@@ -1,0 +1,10 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+from .case import Case, CaseEvent, CaseSequence, Message
+from .company import Company
+from .org import ROLES, Category, Office, RoutingRule, User
+from .outbox import Outbox
+
+__all__ = [
+    "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
+    "RoutingRule", "User",
+]

@@ -1,0 +1,110 @@
+"""The case aggregate: Case, its append-only CaseEvent log, its Messages, and the reference sequence."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain import workflow
+from ..extensions import db
+from .company import Company
+from .org import Category, Office, RoutingRule, User
+from .types import UTCDateTime, utcnow
+
+
+class CaseSequence(db.Model):
+    """Last case number used per year. Rows are locked while a case is created, so numbers are gap-free:
+    a rolled-back submission also rolls back its number."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Case(db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", name="uq_case_year_number"),
+        # The queue: open cases of an office ordered by their nearest due instant.
+        sa.Index("ix_case_queue", "office_id", "status", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    year: Mapped[int] = mapped_column()
+    number: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    priority: Mapped[str] = mapped_column(sa.String(10), default="normal")
+    status: Mapped[str] = mapped_column(sa.String(20), default=workflow.NEW)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    route_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rule.id"))
+    route_reason: Mapped[str] = mapped_column(sa.String(20), default="fallback")
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id"), index=True)
+    company_name: Mapped[str] = mapped_column(sa.String(200), default="")  # as given at submission
+    contact_name: Mapped[str] = mapped_column(sa.String(120))
+    contact_email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    complaint_ground: Mapped[str | None] = mapped_column(sa.String(20))
+    language: Mapped[str] = mapped_column(sa.String(5), default="sv")
+    # The private tracking link's token is HMAC(SECRET_KEY, salt): never stored; only its hash (for lookup)
+    # and the salt (so mails can carry the link again later) are.
+    tracking_salt: Mapped[str] = mapped_column(sa.String(32))
+    tracking_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(sa.String(40))
+    # Denormalised by the SLA engine on every state change: the nearest due instant of a running clock.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    category: Mapped[Category | None] = relationship()
+    office: Mapped[Office] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    company: Mapped[Company | None] = relationship()
+    route_rule: Mapped[RoutingRule | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return workflow.is_open(self.status)
+
+
+class CaseEvent(db.Model):
+    """Append-only record of everything that happened to a case (OSL 5 kap. registration, audit, reports)."""
+
+    __table_args__ = (sa.Index("ix_case_event_case_at", "case_id", "at"),)
+
+    case: Mapped[Case] = relationship()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(sa.String(40), index=True)
+    actor_kind: Mapped[str] = mapped_column(sa.String(10))  # staff, company, system
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # office holding the case when the event happened (reports count per office at the event)
+    office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"))
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Message(db.Model):
+    """A message on a case: public (the company sees it) or internal (staff only, never shown publicly)."""
+
+    __table_args__ = (sa.Index("ix_message_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_kind: Mapped[str] = mapped_column(sa.String(10))  # staff, company, system
+    author_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    author_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    internal: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(sa.Text)
+
+    case: Mapped[Case] = relationship()
+    author: Mapped[User | None] = relationship()

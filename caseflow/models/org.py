@@ -1,0 +1,94 @@
+"""The municipality's organisation and configuration: offices, categories, routing rules, staff."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+ROLES = ("officer", "lead", "admin", "analyst")
+
+
+class Office(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The single entry point ("en väg in"): takes every case no rule routes elsewhere.
+    is_entry: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def display_name(self, lang: str = "sv") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class Category(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    # Comma-separated subset of domain.workflow.KINDS that this category accepts.
+    kinds: Mapped[str] = mapped_column(sa.String(80), default="errand,question,complaint,feedback")
+    default_office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"))
+    # Which statutory clock applies, if any: "pbl_bygglov", "pbl_anmalan" (SLA engine).
+    statutory: Mapped[str | None] = mapped_column(sa.String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    default_office: Mapped[Office | None] = relationship()
+
+    @property
+    def kind_list(self) -> list[str]:
+        return [k for k in self.kinds.split(",") if k]
+
+    def display_name(self, lang: str = "sv") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class RoutingRule(db.Model):
+    """One ordered routing rule; see domain.routing for the matching semantics."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0, index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    office_id: Mapped[int] = mapped_column(sa.ForeignKey("office.id"))
+    kinds: Mapped[str] = mapped_column(sa.String(80), default="")  # comma-separated, empty = any
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
+    keywords: Mapped[str] = mapped_column(sa.Text, default="")  # comma-separated, empty = any
+    org_numbers: Mapped[str] = mapped_column(sa.Text, default="")  # comma-separated, empty = any
+    legal_forms: Mapped[str] = mapped_column(sa.String(200), default="")
+    assign_strategy: Mapped[str] = mapped_column(sa.String(20), default="none")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    office: Mapped[Office] = relationship()
+
+
+class User(UserMixin, db.Model):
+    """A member of staff. Companies do not need an account (they follow a case by its private link)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20), default="officer")
+    office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    office: Mapped[Office | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # flask-login: a deactivated user cannot log in
+        return self.active

@@ -1,0 +1,182 @@
+"""Casework: what staff do with a case. Authorization is checked here, not in the views:
+an officer or lead sees and acts on the cases of their own office only; an admin on all."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..domain import workflow
+from ..domain.workflow import IllegalTransition
+from ..extensions import db
+from ..models import Case, CaseEvent, Message, User
+from . import sla
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .unit import add_outbox, commit, record
+
+OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "referred", "no_action")
+MESSAGE_LIMIT = 10000
+
+
+def _require_staff(user: User) -> None:
+    if user is None or not getattr(user, "is_authenticated", False) or user.role not in ("officer", "lead", "admin"):
+        raise Forbidden("staff only")
+
+
+def _office_scope(user: User):
+    """SQL condition limiting cases to what ``user`` may see."""
+    if user.role == "admin":
+        return sa.true()
+    return Case.office_id == user.office_id
+
+
+def get_case(user: User, case_id: int) -> Case:
+    """A case the user may see. Another office's case is NotFound (404), not Forbidden: no existence leak."""
+    _require_staff(user)
+    case = db.session.scalar(
+        sa.select(Case)
+        .options(joinedload(Case.company), joinedload(Case.category), joinedload(Case.office),
+                 joinedload(Case.assignee))
+        .where(Case.id == case_id, _office_scope(user))
+    )
+    if case is None:
+        raise NotFound("case")
+    return case
+
+
+@dataclass
+class QueueFilter:
+    only_mine: bool = False
+    unassigned: bool = False
+
+
+def queue(user: User, filt: QueueFilter | None = None, limit: int = 100) -> list[Case]:
+    """Open cases of the user's office, nearest due instant first (cases without a running clock last)."""
+    _require_staff(user)
+    filt = filt or QueueFilter()
+    q = (
+        sa.select(Case)
+        .options(joinedload(Case.company), joinedload(Case.category), joinedload(Case.assignee))
+        .where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
+    )
+    if filt.only_mine:
+        q = q.where(Case.assignee_id == user.id)
+    if filt.unassigned:
+        q = q.where(Case.assignee_id.is_(None))
+    q = q.order_by(Case.next_due_at.is_(None), Case.next_due_at, Case.created_at, Case.id).limit(limit)
+    return list(db.session.scalars(q).unique())
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str  # an event kind, or "message" / "internal_note"
+    actor: str
+    data: dict
+    message: Message | None = None
+
+
+def timeline(user: User, case: Case) -> list[TimelineEntry]:
+    """Events and messages of a case, oldest first, for staff (internal notes included)."""
+    _require_staff(user)
+    events = db.session.scalars(
+        sa.select(CaseEvent).options(joinedload(CaseEvent.actor))
+        .where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    messages = {
+        m.id: m for m in db.session.scalars(
+            sa.select(Message).where(Message.case_id == case.id).order_by(Message.at, Message.id)
+        )
+    }
+    out = []
+    for ev in events:
+        msg = messages.get(ev.data.get("message_id")) if ev.data else None
+        actor = ev.actor.name if ev.actor else ev.actor_kind
+        out.append(TimelineEntry(ev.at, ev.kind, actor, ev.data or {}, msg))
+    return out
+
+
+def _transition(case: Case, action: str) -> tuple[str, str]:
+    try:
+        new = workflow.next_status(case.status, action)
+    except IllegalTransition as exc:
+        raise Conflict("illegal_transition", str(exc)) from exc
+    old, case.status = case.status, new
+    return old, new
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput({"body": "required"})
+    if len(body) > MESSAGE_LIMIT:
+        raise InvalidInput({"body": "too_long"})
+    return body
+
+
+def reply(user: User, case_id: int, body: str, now: datetime) -> Message:
+    """A public message to the company. The first one stops the first-response clock."""
+    case = get_case(user, case_id)
+    body = _check_body(body)
+    old, new = _transition(case, "reply")
+    msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
+                  internal=False, body=body)
+    db.session.add(msg)
+    db.session.flush()
+    record(case, "public_reply", now, actor=user, message_id=msg.id, status_before=old, status_after=new)
+    if case.first_response_at is None:
+        case.first_response_at = now
+        record(case, "first_response", now, actor=user, due_at=_iso(case.first_response_due_at),
+               in_time=case.first_response_due_at is None or now <= case.first_response_due_at)
+    if case.assignee_id is None and user.role != "admin":
+        case.assignee_id = user.id
+        record(case, "assigned", now, actor=user, assignee_id=user.id, how="by_reply")
+    sla.refresh_due(case)
+    add_outbox("mail", {"template": "reply", "case_id": case.id, "message_id": msg.id}, case=case, at=now)
+    commit()
+    return msg
+
+
+def add_note(user: User, case_id: int, body: str, now: datetime) -> Message:
+    """An internal note: staff only, never shown to the company, never mailed."""
+    case = get_case(user, case_id)
+    body = _check_body(body)
+    msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
+                  internal=True, body=body)
+    db.session.add(msg)
+    db.session.flush()
+    record(case, "internal_note", now, actor=user, message_id=msg.id)
+    commit()
+    return msg
+
+
+def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = "") -> Case:
+    """Close the case with an outcome; the company is told by mail."""
+    case = get_case(user, case_id)
+    if outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": "invalid_choice"})
+    comment = (comment or "").strip()
+    if len(comment) > MESSAGE_LIMIT:
+        raise InvalidInput({"comment": "too_long"})
+    old, new = _transition(case, "close")
+    case.closed_at = now
+    case.outcome = outcome
+    msg_id = None
+    if comment:
+        msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
+                      internal=False, body=comment)
+        db.session.add(msg)
+        db.session.flush()
+        msg_id = msg.id
+    record(case, "closed", now, actor=user, outcome=outcome, status_before=old, status_after=new,
+           message_id=msg_id)
+    sla.refresh_due(case)
+    add_outbox("mail", {"template": "closed", "case_id": case.id}, case=case, at=now)
+    commit()
+    return case
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat() if t else None

@@ -1,0 +1,173 @@
+"""Intake: a company files a case. Validated, registered, routed, numbered and receipted in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import routing, workflow
+from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier
+from ..extensions import db
+from ..models import Case, CaseSequence, Category, Company, Office, RoutingRule
+from . import sla, tracking
+from .errors import InvalidInput
+from .unit import add_outbox, commit, record
+
+LIMITS = {
+    "company_name": 200, "contact_name": 120, "contact_email": 254, "contact_phone": 40,
+    "subject": 200, "description": 10000,
+}
+
+
+@dataclass
+class Submission:
+    kind: str
+    category_id: int | None
+    org_number: str
+    company_name: str
+    contact_name: str
+    contact_email: str
+    subject: str
+    description: str
+    contact_phone: str = ""
+    complaint_ground: str | None = None
+    priority: str = "normal"
+    language: str = "sv"
+
+
+@dataclass
+class Receipt:
+    case_id: int
+    reference: str
+    token: str  # shown once on the receipt page; only its hash is stored
+
+
+def submit_case(sub: Submission, now: datetime) -> Receipt:
+    """Register a new case (OSL 5 kap.: at once, with date, number, sender and description), route it to an
+    office, start its first-response clock and queue the receipt mail. All or nothing."""
+    ident, category = _validate(sub)
+    company = _company_for(ident, sub.company_name.strip())
+    decision = _route(sub, category, ident)
+
+    salt = tracking.new_salt()
+    token = tracking.token_for(salt)
+    case = Case(
+        kind=sub.kind, priority=sub.priority, status=workflow.NEW,
+        category_id=category.id if category else None, office_id=decision.office_id,
+        route_rule_id=decision.rule_id, route_reason=decision.reason,
+        company=company, company_name=sub.company_name.strip(),
+        contact_name=sub.contact_name.strip(), contact_email=sub.contact_email.strip().lower(),
+        contact_phone=sub.contact_phone.strip(), subject=sub.subject.strip(), description=sub.description.strip(),
+        complaint_ground=sub.complaint_ground if sub.kind == "complaint" else None,
+        language=sub.language if sub.language in ("sv", "en") else "sv",
+        tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
+        created_at=now,
+    )
+    sla.refresh_due(case)
+    # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
+    case.year = now.astimezone(sla.calendar().tz).year
+    case.number = _next_number(case.year)
+    case.reference = format_reference(case.year, case.number)
+    db.session.add(case)
+    db.session.flush()
+    record(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
+           category_id=case.category_id, subject=case.subject)
+    record(case, "routed", now, office_id=decision.office_id, rule_id=decision.rule_id, reason=decision.reason)
+    add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
+    commit()
+    return Receipt(case.id, case.reference, token)
+
+
+def _validate(sub: Submission) -> tuple:
+    errors: dict[str, str] = {}
+    if sub.kind not in workflow.KINDS:
+        errors["kind"] = "invalid_choice"
+    category = db.session.get(Category, sub.category_id) if sub.category_id else None
+    if sub.category_id and (category is None or not category.active):
+        errors["category_id"] = "invalid_choice"
+    elif category is not None and sub.kind in workflow.KINDS and sub.kind not in category.kind_list:
+        errors["category_id"] = "kind_not_served"
+    ident = None
+    try:
+        ident = parse_company_identifier(sub.org_number)
+    except InvalidIdentifier as exc:
+        errors["org_number"] = f"org_{exc.code}"
+    for field in ("company_name", "contact_name", "contact_email", "subject", "description"):
+        if not getattr(sub, field).strip():
+            errors[field] = "required"
+    for field, limit in LIMITS.items():
+        if len(getattr(sub, field) or "") > limit:
+            errors[field] = "too_long"
+    if sub.kind == "complaint" and sub.complaint_ground not in workflow.COMPLAINT_GROUNDS:
+        errors["complaint_ground"] = "required"
+    if sub.priority not in workflow.PRIORITIES:
+        errors["priority"] = "invalid_choice"
+    if errors:
+        raise InvalidInput(errors)
+    return ident, category
+
+
+def _company_for(ident, name: str) -> Company:
+    """The company row for an identifier, created on first contact. Safe when two first submissions race."""
+    company = db.session.scalar(sa.select(Company).where(Company.org_number == ident.number))
+    if company is not None:
+        return company
+    try:
+        with db.session.begin_nested():
+            company = Company(org_number=ident.number, name=name, is_personal=ident.is_personal)
+            db.session.add(company)
+    except IntegrityError:
+        company = db.session.scalar(sa.select(Company).where(Company.org_number == ident.number))
+    return company
+
+
+def _route(sub: Submission, category: Category | None, ident) -> routing.RouteDecision:
+    rows = db.session.scalars(
+        sa.select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)
+    ).all()
+    rules = [
+        routing.RuleSpec(
+            id=r.id, office_id=r.office_id,
+            kinds=frozenset(_split(r.kinds)),
+            category_ids=frozenset([r.category_id]) if r.category_id else frozenset(),
+            keywords=tuple(_split(r.keywords)),
+            org_numbers=frozenset(_split(r.org_numbers)),
+            legal_forms=frozenset(_split(r.legal_forms)),
+            assign_strategy=r.assign_strategy,
+        )
+        for r in rows
+    ]
+    entry = db.session.scalar(sa.select(Office.id).where(Office.is_entry.is_(True)).order_by(Office.id).limit(1))
+    if entry is None:
+        entry = db.session.scalar(sa.select(Office.id).order_by(Office.id).limit(1))
+    if entry is None:
+        raise RuntimeError("no office configured: run `caseflow seed-demo` or create one")
+    facts = routing.CaseFacts(
+        kind=sub.kind, category_id=category.id if category else None, subject=sub.subject,
+        description=sub.description, org_number=ident.number, legal_form=ident.legal_form,
+    )
+    return routing.route(facts, rules, entry, category.default_office_id if category else None)
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def _next_number(year: int) -> int:
+    """Next case number of ``year``: gap-free and never reused.
+
+    The UPDATE locks the year's row until the transaction ends (PostgreSQL row lock; SQLite's write lock),
+    so concurrent submissions queue here and a rollback gives the number back.
+    """
+    dialect = db.session.get_bind().dialect.name
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseSequence)
+    db.session.execute(ins.values(year=year, last_number=0).on_conflict_do_nothing(index_elements=["year"]))
+    return db.session.execute(
+        sa.update(CaseSequence)
+        .where(CaseSequence.year == year)
+        .values(last_number=CaseSequence.last_number + 1)
+        .returning(CaseSequence.last_number)
+    ).scalar_one()

@@ -1,0 +1,70 @@
+"""Delivering outbox rows. Idempotent: a row that was sent is never sent again."""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Case, Message, Outbox
+from ..models.outbox import FAILED, PENDING, SENT
+from . import mail, tracking
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def deliver(outbox_id: int, now: datetime | None = None) -> str:
+    """Deliver one outbox row; returns its status afterwards. Safe to call twice or concurrently:
+    the row is locked (PostgreSQL) and re-checked, so it is delivered once."""
+    now = now or datetime.now(UTC)
+    row = db.session.scalar(sa.select(Outbox).where(Outbox.id == outbox_id).with_for_update())
+    if row is None:
+        db.session.rollback()
+        return "missing"
+    if row.status != PENDING:
+        db.session.rollback()
+        return row.status
+    row.attempts += 1
+    try:
+        handler = _HANDLERS[row.topic]
+        row.result = handler(row)
+        row.status, row.sent_at, row.last_error = SENT, now, None
+    except Exception as exc:  # a failed delivery is recorded and retried later, never lost
+        log.warning("outbox %s delivery failed (attempt %s): %s", row.id, row.attempts, type(exc).__name__)
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = FAILED
+    db.session.commit()
+    return row.status
+
+
+def _deliver_mail(row: Outbox) -> dict:
+    p = row.payload
+    case = db.session.get(Case, p["case_id"])
+    message = db.session.get(Message, p["message_id"]) if p.get("message_id") else None
+    rendered = mail.render(
+        p["template"], to=case.contact_email, lang=case.language, message_id=mail.message_id_for(row.id),
+        case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
+    )
+    how = mail.send(rendered)
+    # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the
+    # database; a logged one is the only copy the operator has (embedded mode), so it is kept whole.
+    text = rendered.text if how == "logged" else rendered.text.replace(_token_of(case), "…")
+    return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}
+
+
+def _token_of(case: Case) -> str:
+    return tracking.token_for(case.tracking_salt)
+
+
+_HANDLERS = {"mail": _deliver_mail}
+
+
+def undelivered_ids(now: datetime, older_than: timedelta) -> list[int]:
+    """Pending rows old enough that their first dispatch must have been lost."""
+    return list(db.session.scalars(
+        sa.select(Outbox.id).where(Outbox.status == PENDING, Outbox.created_at <= now - older_than)
+        .order_by(Outbox.id).limit(1000)
+    ))

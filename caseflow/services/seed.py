@@ -1,0 +1,139 @@
+"""Demo data: the offices and categories of DOMAIN.md, staff with printed passwords, and sample cases."""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..domain.identifiers import luhn_check_digit
+from ..extensions import db
+from ..models import Category, Office, RoutingRule, User
+from . import casework, intake
+from .unit import commit
+
+OFFICES = [
+    # code, name, English name, entry point?
+    ("naringsliv", "Näringslivsavdelningen", "Business Development Office", True),
+    ("samhallsbyggnad", "Samhällsbyggnadskontoret", "Urban Planning and Building Office", False),
+    ("miljo", "Miljö- och hälsoskydd", "Environment and Health Protection", False),
+    ("tillstand", "Tillståndsenheten", "Licensing Unit", False),
+    ("raddning", "Räddningstjänsten", "Fire and Rescue Service", False),
+    ("kompetens", "Kompetensförsörjningskontoret", "Skills Supply Office", False),
+    ("upphandling", "Upphandlingsenheten", "Procurement Unit", False),
+]
+
+CATEGORIES = [
+    # code, name, English name, office code, statutory clock
+    ("bygglov", "Bygglov och förhandsbesked", "Building permit and advance notice", "samhallsbyggnad",
+     "pbl_bygglov"),
+    ("anmalan", "Anmälan (startbesked)", "Notification (start notice)", "samhallsbyggnad", "pbl_anmalan"),
+    ("markupplatelse", "Markupplåtelse", "Use of public land", "samhallsbyggnad", None),
+    ("livsmedel", "Livsmedelskontroll och registrering", "Food control and registration", "miljo", None),
+    ("miljotillsyn", "Miljö- och hälsoskydd, tillsyn", "Environmental and health supervision", "miljo", None),
+    ("servering", "Serveringstillstånd", "Alcohol licence", "tillstand", None),
+    ("folkol_tobak", "Folköl och tobak", "Low-alcohol beer and tobacco", "tillstand", None),
+    ("brandskydd", "Brandskydd och brandtillsyn", "Fire safety and inspection", "raddning", None),
+    ("kompetens", "Rekrytering och kompetens", "Recruitment and skills", "kompetens", None),
+    ("upphandling", "Offentlig upphandling", "Public procurement", "upphandling", None),
+    ("foretagslots", "Övrigt / vet inte", "Other / not sure", "naringsliv", None),
+]
+
+SAMPLE_SUBJECTS = {
+    "bygglov": ["Bygglov för tillbyggnad av lager", "Förhandsbesked för verkstad", "Bygglov skylt på fasad"],
+    "anmalan": ["Anmälan om ändrad planlösning", "Startbesked för eldstad"],
+    "markupplatelse": ["Uteservering på torget i sommar", "Byggställning på trottoaren"],
+    "livsmedel": ["Registrering av ny food truck", "Fråga om märkning av bakverk"],
+    "miljotillsyn": ["Buller från ventilation", "Anmälan om hygienisk verksamhet"],
+    "servering": ["Ansökan om serveringstillstånd för restaurang", "Tillfälligt tillstånd för festival"],
+    "folkol_tobak": ["Anmälan om försäljning av folköl"],
+    "brandskydd": ["Brandskyddskontroll av hotell", "Fråga om utrymningsvägar"],
+    "kompetens": ["Söker hjälp att rekrytera svetsare", "Praktikplatser för vuxenstuderande"],
+    "upphandling": ["Hur lämnar vi anbud?", "Fråga om kommande upphandling av städ"],
+    "foretagslots": ["Vi vill etablera oss i Norrköping", "Vem ska jag kontakta om parkering?"],
+}
+COMPANIES = ["Bergs Bygg AB", "Kanalkaféet AB", "Norrköpings Plåt HB", "Visby Verkstad AB", "Lindö Marin AB",
+             "Hemmabageriet", "Strömparkens Restaurang AB", "Ljura Städ AB", "Östgöta El & Tele AB",
+             "Hagebyhöga Foodtruck"]
+FIRST_NAMES = ["Anna", "Erik", "Maria", "Johan", "Sara", "Ali", "Lena", "Mikael", "Fatima", "Karin"]
+LAST_NAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Hassan", "Berg"]
+
+
+def is_seeded() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Office)) > 0
+
+
+def seed_configuration() -> dict[str, Office]:
+    """Offices, categories and one routing rule per category (category -> its office)."""
+    offices = {}
+    for code, name, name_en, entry in OFFICES:
+        offices[code] = Office(code=code, name=name, name_en=name_en, is_entry=entry,
+                               email=f"{code}@norrkoping.invalid")
+        db.session.add(offices[code])
+    db.session.flush()
+    for pos, (code, name, name_en, office, statutory) in enumerate(CATEGORIES):
+        cat = Category(code=code, name=name, name_en=name_en, default_office=offices[office],
+                       statutory=statutory, position=pos)
+        db.session.add(cat)
+        db.session.flush()
+        db.session.add(RoutingRule(position=(pos + 1) * 10, name=f"{name} → {offices[office].name}",
+                                   office=offices[office], category_id=cat.id))
+    commit()
+    return offices
+
+
+def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime | None = None) -> list[tuple]:
+    """Seed configuration, staff and sample cases. Returns the staff logins (email, password, role, office)."""
+    rng = rng or random.Random(2035)
+    now = now or datetime.now(UTC)
+    offices = seed_configuration()
+    logins = []
+
+    def add_user(email, name, role, office):
+        password = secrets.token_urlsafe(9)
+        u = User(email=email, name=name, role=role, office=office)
+        u.set_password(password)
+        db.session.add(u)
+        logins.append((email, password, role, office.name if office else "-"))
+        return u
+
+    officers = {}
+    for code, office in offices.items():
+        officers[code] = add_user(f"{code}@demo.caseflow", f"Handläggare {office.name}", "officer", office)
+    add_user("lead@demo.caseflow", "Enhetschef Näringsliv", "lead", offices["naringsliv"])
+    add_user("admin@demo.caseflow", "Administratör", "admin", None)
+    commit()
+
+    cats = db.session.scalars(sa.select(Category).order_by(Category.position)).all()
+    start = now - timedelta(days=120)
+    for i in range(cases):
+        cat = rng.choice(cats)
+        kind = rng.choices(["errand", "question", "complaint", "feedback"], [5, 3, 1, 1])[0]
+        when = start + timedelta(seconds=rng.randrange(int((now - start).total_seconds())))
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        receipt = intake.submit_case(intake.Submission(
+            kind=kind, category_id=cat.id, org_number=_org_number(rng),
+            company_name=rng.choice(COMPANIES), contact_name=f"{first} {last}",
+            contact_email=f"{first.lower()}.{last.lower()}{i}@example.se",
+            contact_phone=f"070-{rng.randrange(1000000, 9999999)}",
+            subject=rng.choice(SAMPLE_SUBJECTS[cat.code]),
+            description="Hej! Vi behöver hjälp med detta ärende. Se beskrivningen i ämnet.",
+            complaint_ground=rng.choice(["bemotande", "effektivitet", "information"]) if kind == "complaint" else None,
+            priority="high" if rng.random() < 0.1 else "normal",
+        ), when)
+        officer = officers[cat.default_office.code]
+        # Older cases have progressed further: some answered, some closed.
+        age = (now - when).days
+        if age > 5 and rng.random() < 0.8:
+            casework.reply(officer, receipt.case_id, "Tack för ditt ärende! Vi har tittat på det och återkommer.",
+                           when + timedelta(hours=rng.randrange(2, 60)))
+            if age > 30 and rng.random() < 0.7:
+                casework.close(officer, receipt.case_id, rng.choice(["answered", "granted", "rejected"]),
+                               when + timedelta(days=rng.randrange(3, 25)), "Ärendet är nu avslutat.")
+    return logins
+
+
+def _org_number(rng: random.Random) -> str:
+    nine = f"5{rng.randrange(5, 10)}{rng.randrange(2, 10)}{rng.randrange(0, 1000000):06d}"
+    return f"{nine[:6]}-{nine[6:]}{luhn_check_digit(nine)}"

@@ -1,0 +1,1 @@
+"""Blueprints. Thin: parse input, call one service, render or redirect."""

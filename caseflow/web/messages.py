@@ -1,0 +1,24 @@
+"""Translated messages for the error codes that services raise (``InvalidInput.fields``)."""
+from flask_babel import lazy_gettext as _l
+
+FIELD_ERRORS = {
+    "required": _l("Please fill in this field."),
+    "too_long": _l("The text is too long."),
+    "invalid_choice": _l("Please choose one of the options."),
+    "kind_not_served": _l("This category does not handle that kind of case. Choose another category or kind."),
+    "org_format": _l("Write the organisation number as ten digits, e.g. 556036-0793."),
+    "org_checksum": _l("The organisation number is not valid: the last digit (check digit) does not match. "
+                       "Please check for a typo."),
+    "org_date": _l("The personal identity number does not contain a valid date."),
+}
+
+
+def apply_errors(form, fields: dict[str, str]) -> None:
+    """Attach service errors to the form's fields, so the page shows them beside what the user typed."""
+    for name, code in fields.items():
+        field = getattr(form, name, None)
+        msg = FIELD_ERRORS.get(code, FIELD_ERRORS["invalid_choice"])
+        if field is not None:
+            field.errors = list(field.errors or []) + [msg]
+        else:
+            form.form_errors.append(msg)

@@ -1,0 +1,64 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
+from ...domain.workflow import COMPLAINT_GROUNDS
+from ..helpers import GROUND_LABELS, KIND_LABELS
+from ..messages import FIELD_ERRORS
+
+REQUIRED = _l("Please fill in this field.")
+
+
+def valid_org_number(form, field):
+    try:
+        parse_company_identifier(field.data or "")
+    except InvalidIdentifier as exc:
+        raise ValidationError(FIELD_ERRORS[f"org_{exc.code}"]) from None
+
+
+def _too_long(n):
+    return _l("At most %(n)s characters, please.", n=n)
+
+
+class SubmitForm(FlaskForm):
+    kind = RadioField(
+        _l("What is it about?"),
+        choices=[(k, KIND_LABELS[k]) for k in ("errand", "question", "complaint", "feedback")],
+        default="errand", validators=[DataRequired(message=_l("Please choose what the case is about."))],
+    )
+    category_id = SelectField(_l("Area"), coerce=int,
+                              validators=[DataRequired(message=_l("Please choose an area."))])
+    complaint_ground = SelectField(
+        _l("What is the complaint about?"),
+        choices=[("", _l("Choose…"))] + [(g, GROUND_LABELS[g]) for g in COMPLAINT_GROUNDS],
+        validators=[Optional()],
+    )
+    org_number = StringField(
+        _l("Organisation number"), description=_l("Ten digits, e.g. 556036-0793. Sole traders: your personal "
+                                                  "identity number."),
+        validators=[DataRequired(message=REQUIRED), valid_org_number],
+    )
+    company_name = StringField(_l("Company name"),
+                               validators=[DataRequired(message=REQUIRED), Length(max=200, message=_too_long(200))])
+    contact_name = StringField(_l("Your name"),
+                               validators=[DataRequired(message=REQUIRED), Length(max=120, message=_too_long(120))])
+    contact_email = StringField(
+        _l("E-mail"), description=_l("We send the receipt and our answers here."),
+        validators=[DataRequired(message=REQUIRED),
+                    Email(message=_l("Please enter an e-mail address like name@company.se."),
+                          check_deliverability=False),
+                    Length(max=254, message=_too_long(254))],
+    )
+    contact_phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40, message=_too_long(40))])
+    subject = StringField(_l("Subject"),
+                          validators=[DataRequired(message=REQUIRED), Length(max=200, message=_too_long(200))])
+    description = TextAreaField(
+        _l("Describe your case"),
+        validators=[DataRequired(message=REQUIRED), Length(max=10000, message=_too_long(10000))],
+    )
+
+    def validate_complaint_ground(self, field):
+        if self.kind.data == "complaint" and not field.data:
+            raise ValidationError(_l("Please choose what the complaint is about."))

@@ -1,0 +1,62 @@
+from datetime import UTC, datetime
+
+from flask import g, redirect, render_template, session, url_for
+
+from ...services import catalog, intake, public
+from ...services.errors import InvalidInput
+from ..helpers import lang
+from ..messages import apply_errors
+from . import bp
+from .forms import SubmitForm
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+def submit():
+    form = SubmitForm()
+    form.category_id.choices = [(0, "")] + [(c.id, c.display_name(lang())) for c in catalog.categories()]
+    if form.validate_on_submit():
+        sub = intake.Submission(
+            kind=form.kind.data, category_id=form.category_id.data or None, org_number=form.org_number.data,
+            company_name=form.company_name.data, contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data, contact_phone=form.contact_phone.data or "",
+            subject=form.subject.data, description=form.description.data,
+            complaint_ground=form.complaint_ground.data or None, language=lang(),
+        )
+        try:
+            receipt = intake.submit_case(sub, datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            session["receipt"] = {"reference": receipt.reference, "token": receipt.token}
+            return redirect(url_for("public.receipt"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("public/submit.html", form=form, categories=catalog.categories()), status
+
+
+@bp.get("/receipt")
+def receipt():
+    data = session.get("receipt")
+    if not data:
+        return redirect(url_for("public.index"))
+    g.no_store = True
+    return render_template("public/receipt.html", reference=data["reference"],
+                           track_url=url_for("public.track", token=data["token"], _external=True))
+
+
+@bp.get("/track/<token>")
+def track(token: str):
+    case = public.case_by_token(token)  # NotFound -> the same 404 for any wrong token
+    g.no_store = True
+    return render_template("public/track.html", case=case, messages=public.public_messages(case))
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
