@@ -22,3 +22,14 @@ def apply_errors(form, fields: dict[str, str]) -> None:
             field.errors = list(field.errors or []) + [msg]
         else:
             form.form_errors.append(msg)
+
+
+try:  # WTForms >= 3.3 prefers SelectChoice objects; tuples are deprecated there
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def choices(pairs) -> list:
+    """(value, label) pairs as the installed WTForms wants them."""
+    return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]

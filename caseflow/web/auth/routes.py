@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts
+from .. import form_view
 from . import bp
 from .forms import LoginForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@form_view
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("officer.queue"))

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
 from ..helpers import OUTCOME_LABELS
+from ..messages import choices
 
 REQUIRED = _l("Please write something first.")
 TOO_LONG = _l("The text is too long.")
@@ -21,7 +22,7 @@ class NoteForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=[("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES],
+    outcome = SelectField(_l("Outcome"), choices=choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES]),
                           validators=[DataRequired(message=_l("Please choose an outcome."))])
     comment = TextAreaField(_l("Closing message to the company (optional)"),
                             validators=[Optional(), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ...services import casework
 from ...services.errors import Conflict, InvalidInput
 from ..messages import apply_errors
+from .. import form_view
 from . import bp
 from .forms import CloseForm, NoteForm, ReplyForm
 
@@ -53,6 +54,7 @@ def _act(case_id: int, form, form_name: str, action, done_message: str):
 
 
 @bp.post("/cases/<int:case_id>/reply")
+@form_view
 @login_required
 def reply(case_id: int):
     return _act(case_id, ReplyForm(prefix="reply"), "reply_form",
@@ -61,6 +63,7 @@ def reply(case_id: int):
 
 
 @bp.post("/cases/<int:case_id>/note")
+@form_view
 @login_required
 def note(case_id: int):
     return _act(case_id, NoteForm(prefix="note"), "note_form",
@@ -69,6 +72,7 @@ def note(case_id: int):
 
 
 @bp.post("/cases/<int:case_id>/close")
+@form_view
 @login_required
 def close(case_id: int):
     return _act(case_id, CloseForm(prefix="close"), "close_form",

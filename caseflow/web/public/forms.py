@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ...domain.workflow import COMPLAINT_GROUNDS
 from ..helpers import GROUND_LABELS, KIND_LABELS
-from ..messages import FIELD_ERRORS
+from ..messages import FIELD_ERRORS, choices
 
 REQUIRED = _l("Please fill in this field.")
 
@@ -25,15 +25,15 @@ def _too_long(n):
 class SubmitForm(FlaskForm):
     kind = RadioField(
         _l("What is it about?"),
-        choices=[(k, KIND_LABELS[k]) for k in ("errand", "question", "complaint", "feedback")],
+        choices=choices((k, KIND_LABELS[k]) for k in ("errand", "question", "complaint", "feedback")),
         default="errand", validators=[DataRequired(message=_l("Please choose what the case is about."))],
     )
     category_id = SelectField(_l("Area"), coerce=int,
                               validators=[DataRequired(message=_l("Please choose an area."))])
     complaint_ground = SelectField(
         _l("What is the complaint about?"),
-        choices=[("", _l("Choose…"))] + [(g, GROUND_LABELS[g]) for g in COMPLAINT_GROUNDS],
-        validators=[Optional()],
+        choices=choices([("", _l("Choose…"))] + [(g, GROUND_LABELS[g]) for g in COMPLAINT_GROUNDS]),
+        validate_choice=False,  # checked below: required and one of the grounds only for complaints
     )
     org_number = StringField(
         _l("Organisation number"), description=_l("Ten digits, e.g. 556036-0793. Sole traders: your personal "
@@ -60,5 +60,7 @@ class SubmitForm(FlaskForm):
     )
 
     def validate_complaint_ground(self, field):
-        if self.kind.data == "complaint" and not field.data:
+        if self.kind.data != "complaint":
+            field.data = None
+        elif field.data not in COMPLAINT_GROUNDS:
             raise ValidationError(_l("Please choose what the complaint is about."))

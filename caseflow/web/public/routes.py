@@ -1,11 +1,13 @@
 from datetime import UTC, datetime
 
 from flask import g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 
 from ...services import catalog, intake, public
 from ...services.errors import InvalidInput
 from ..helpers import lang
-from ..messages import apply_errors
+from ..messages import apply_errors, choices
+from .. import form_view
 from . import bp
 from .forms import SubmitForm
 
@@ -16,9 +18,10 @@ def index():
 
 
 @bp.route("/submit", methods=["GET", "POST"])
+@form_view
 def submit():
     form = SubmitForm()
-    form.category_id.choices = [(0, "")] + [(c.id, c.display_name(lang())) for c in catalog.categories()]
+    form.category_id.choices = choices([(0, _("Choose…"))] + [(c.id, c.display_name(lang())) for c in catalog.categories()])
     if form.validate_on_submit():
         sub = intake.Submission(
             kind=form.kind.data, category_id=form.category_id.data or None, org_number=form.org_number.data,
