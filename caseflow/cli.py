@@ -91,7 +91,10 @@ def demo_cmd(host: str, port: int, no_serve: bool) -> None:
         return
     start_embedded_scheduler(current_app._get_current_object())
     click.echo(f"caseflow runs at http://{host}:{port}/  (staff: http://{host}:{port}/staff/login)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # Flask refuses app.run() inside its own CLI; the embedded mode serves with Werkzeug's threaded server.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def start_embedded_scheduler(app: Flask) -> threading.Thread:
@@ -124,5 +127,15 @@ def _create_app():
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
-def main() -> None:
+def cli() -> None:
     """caseflow: case and complaint handling. Run `caseflow demo` to start on the embedded default."""
+
+
+def main() -> None:
+    """Console script. `caseflow demo` is the local embedded mode, so it runs as development by default
+    (a random key kept under instance/, cookies without the Secure flag on plain-http localhost)."""
+    import sys
+
+    if len(sys.argv) > 1 and sys.argv[1] == "demo":
+        os.environ.setdefault("CASEFLOW_ENV", "development")
+    cli()

@@ -5,6 +5,7 @@ Everything an operator may change is read here once; the rest of the code reads 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -62,11 +63,23 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
     cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
     if not cfg.get("SECRET_KEY"):
-        if mode == "development" or testing:
-            cfg["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105 - never used in production (checked below)
+        if testing:
+            cfg["SECRET_KEY"] = "test-only-not-secret"  # noqa: S105
+        elif mode == "development":
+            cfg["SECRET_KEY"] = _local_secret(Path(instance_path))
         else:
             raise ConfigError("SECRET_KEY must be set (or CASEFLOW_ENV=development for local use).")
     return cfg
+
+
+def _local_secret(instance: Path) -> str:
+    """Development only: a random key kept in the instance folder, so private links survive a restart."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _normalise_db_url(url: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Flask, request
-from flask_babel import format_datetime, format_decimal, get_locale, lazy_gettext as _l
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 
 from ..domain.calendar import DEFAULT_CALENDAR
 

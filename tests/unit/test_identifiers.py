@@ -3,7 +3,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseflow.domain.identifiers import (
-    InvalidIdentifier, format_reference, luhn_check_digit, luhn_valid, parse_company_identifier, parse_reference,
+    InvalidIdentifier,
+    format_reference,
+    luhn_check_digit,
+    luhn_valid,
+    parse_company_identifier,
+    parse_reference,
 )
 
 

@@ -22,7 +22,8 @@ class NoteForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES]),
+    outcome = SelectField(_l("Outcome"),
+                          choices=choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES]),
                           validators=[DataRequired(message=_l("Please choose an outcome."))])
     comment = TextAreaField(_l("Closing message to the company (optional)"),
                             validators=[Optional(), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])

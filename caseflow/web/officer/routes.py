@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from ...services import casework
 from ...services.errors import Conflict, InvalidInput
-from ..messages import apply_errors
 from .. import form_view
+from ..messages import apply_errors
 from . import bp
 from .forms import CloseForm, NoteForm, ReplyForm
 

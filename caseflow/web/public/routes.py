@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from ...services import catalog, intake, public
 from ...services.errors import InvalidInput
+from .. import form_view
 from ..helpers import lang
 from ..messages import apply_errors, choices
-from .. import form_view
 from . import bp
 from .forms import SubmitForm
 
@@ -21,7 +21,8 @@ def index():
 @form_view
 def submit():
     form = SubmitForm()
-    form.category_id.choices = choices([(0, _("Choose…"))] + [(c.id, c.display_name(lang())) for c in catalog.categories()])
+    categories = catalog.categories()
+    form.category_id.choices = choices([(0, _("Choose…"))] + [(c.id, c.display_name(lang())) for c in categories])
     if form.validate_on_submit():
         sub = intake.Submission(
             kind=form.kind.data, category_id=form.category_id.data or None, org_number=form.org_number.data,
@@ -38,7 +39,7 @@ def submit():
             session["receipt"] = {"reference": receipt.reference, "token": receipt.token}
             return redirect(url_for("public.receipt"))
     status = 422 if form.is_submitted() else 200
-    return render_template("public/submit.html", form=form, categories=catalog.categories()), status
+    return render_template("public/submit.html", form=form), status
 
 
 @bp.get("/receipt")

@@ -1,0 +1,20 @@
+// Progressive enhancement only: every page works without JavaScript.
+(function () {
+  "use strict";
+  // Show "what is the complaint about?" only when the case is a complaint.
+  var ground = document.getElementById("complaint_ground");
+  var radios = document.querySelectorAll("input[name=kind]");
+  if (ground && radios.length) {
+    var wrapper = ground.closest(".field");
+    var update = function () {
+      var checked = document.querySelector("input[name=kind]:checked");
+      var isComplaint = checked && checked.value === "complaint";
+      wrapper.hidden = !isComplaint && !wrapper.classList.contains("field-error");
+    };
+    radios.forEach(function (r) { r.addEventListener("change", update); });
+    update();
+  }
+  // After a failed submit, move focus to the error summary so screen readers announce it.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();

@@ -1,0 +1,111 @@
+"""Outbox and jobs: the receipt mail goes through a real RQ queue and a real worker process when Redis is
+configured, runs in-process without it, and survives Redis being down."""
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow import create_app, jobs
+from caseflow.extensions import db
+from caseflow.models import Outbox
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def redis_available() -> bool:
+    try:
+        from redis import Redis
+
+        return bool(Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+needs_redis = pytest.mark.skipif(not redis_available(), reason=f"no Redis at {REDIS_URL}")
+
+
+@pytest.fixture
+def rq_app(app, app_config):
+    """An app with Redis configured, its context pushed over the plain test app's (which empties the db)."""
+    queue = f"caseflow-test-{uuid.uuid4().hex[:8]}"
+    rq = create_app(dict(app_config, REDIS_URL=REDIS_URL, RQ_QUEUE=queue))
+    with rq.app_context():
+        yield rq
+        from redis import Redis
+
+        r = Redis.from_url(REDIS_URL)
+        for key in r.scan_iter(f"rq:*{queue}*"):
+            r.delete(key)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def run_worker_burst(app) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=app.config["REDIS_URL"],
+               RQ_QUEUE=app.config["RQ_QUEUE"], SECRET_KEY=app.config["SECRET_KEY"],
+               BASE_URL=app.config["BASE_URL"], CASEFLOW_ENV="development")
+    return subprocess.run([sys.executable, "worker.py", "--burst"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def outbox_rows():
+    db.session.expire_all()
+    return db.session.scalars(sa.select(Outbox).order_by(Outbox.id)).all()
+
+
+def test_without_redis_the_receipt_is_delivered_in_process_after_commit(submit):
+    receipt = submit()
+    [row] = outbox_rows()
+    assert row.status == "sent" and row.attempts == 1
+    assert receipt.reference in row.result["subject"] and row.result["via"] == "logged"
+
+
+def test_delivering_a_sent_row_again_sends_nothing(submit):
+    from caseflow.services import outbox
+
+    submit()
+    [row] = outbox_rows()
+    assert outbox.deliver(row.id) == "sent"
+    assert outbox_rows()[0].attempts == 1
+
+
+@pytest.mark.redis
+@needs_redis
+def test_receipt_job_is_processed_by_a_real_rq_worker(rq_app, offices, submit):
+    receipt = submit()
+    [row] = outbox_rows()
+    assert row.status == "pending"  # queued in Redis, not yet delivered
+    assert len(jobs.get_queue()) == 1
+    proc = run_worker_burst(rq_app)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [row] = outbox_rows()
+    assert row.status == "sent", proc.stderr[-2000:]
+    assert receipt.reference in row.result["subject"]
+    assert "http://localhost/track/" in row.result["text"]
+
+
+@pytest.mark.redis
+@needs_redis
+def test_when_redis_is_down_the_submission_succeeds_and_the_retry_job_delivers_later(app_config, offices, submit):
+    down = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:1/0"))  # nothing listens there
+    with down.app_context():
+        receipt = submit()
+        [row] = outbox_rows()
+        assert row.status == "pending"
+        db.session.remove()
+    queue = f"caseflow-test-{uuid.uuid4().hex[:8]}"
+    up = create_app(dict(app_config, REDIS_URL=REDIS_URL, RQ_QUEUE=queue, OUTBOX_RETRY_AFTER_SECONDS=0))
+    with up.app_context():
+        assert jobs.retry_outbox() == 1
+        proc = run_worker_burst(up)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        [row] = outbox_rows()
+        assert row.status == "sent" and receipt.reference in row.result["subject"]
+        assert jobs.retry_outbox() == 0  # nothing left to retry
+        db.session.remove()
+        db.engine.dispose()
