@@ -93,7 +93,7 @@ def timeline(user: User, case: Case) -> list[TimelineEntry]:
     out = []
     for ev in events:
         msg = messages.get(ev.data.get("message_id")) if ev.data else None
-        actor = ev.actor.name if ev.actor else ev.actor_kind
+        actor = ev.actor.name if ev.actor else ev.actor_kind  # "company" / "system": labelled in the template
         out.append(TimelineEntry(ev.at, ev.kind, actor, ev.data or {}, msg))
     return out
 

@@ -75,7 +75,8 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     db.session.flush()
     record(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
            category_id=case.category_id, subject=case.subject)
-    record(case, "routed", now, office_id=decision.office_id, rule_id=decision.rule_id, reason=decision.reason)
+    record(case, "routed", now, office_id=decision.office_id, office_name=db.session.get(Office, decision.office_id).name,
+           rule_id=decision.rule_id, reason=decision.reason)
     add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
     commit()
     return Receipt(case.id, case.reference, token)

@@ -33,6 +33,8 @@ EVENT_LABELS = {
     "internal_note": _l("Internal note"), "assigned": _l("Assigned"), "closed": _l("Closed"),
 }
 
+ACTOR_LABELS = {"company": _l("The company"), "system": _l("caseflow (automatic)")}
+
 
 def lang() -> str:
     return str(get_locale() or "sv")
@@ -70,6 +72,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS, STAFF_STATUS_LABELS=STAFF_STATUS_LABELS, KIND_LABELS=KIND_LABELS,
         GROUND_LABELS=GROUND_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, EVENT_LABELS=EVENT_LABELS,
+        ACTOR_LABELS=ACTOR_LABELS,
         current_lang=lang, due_state=due_state,
     )
 
