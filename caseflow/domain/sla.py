@@ -1,0 +1,182 @@
+"""SLA clocks: due instants, pauses, elapsed share, and the statutory PBL / FL rules. Pure.
+
+Every rule here is DOMAIN.md "Exact definitions" put into code; the docstrings quote them. Instants are
+timezone-aware; a pause is ``(start, end)`` with ``end`` None while it is still running.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+
+from .calendar import BusinessCalendar
+
+WORKING_HOURS = "working_hours"
+WORKING_DAYS = "working_days"
+CALENDAR_WEEKS = "calendar_weeks"
+UNITS = (WORKING_HOURS, WORKING_DAYS, CALENDAR_WEEKS)
+
+Pause = tuple[datetime, datetime | None]
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    unit: str
+    target: int
+    warn_share: Fraction = Fraction(4, 5)  # at risk from 80 % of the target
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """What a clock looks like at a moment: due (None while paused), when it turns at risk, and which pauses
+    counted (a pause that starts at or after the due instant in force changes nothing)."""
+
+    due: datetime | None
+    warn_at: datetime | None
+    effective_pauses: tuple[Pause, ...] = field(default_factory=tuple)
+    paused: bool = False
+
+
+def base_due(cal: BusinessCalendar, spec: ClockSpec, start: datetime) -> datetime:
+    """Due instant without pauses."""
+    if spec.unit == WORKING_HOURS:
+        return cal.add_working_hours(start, spec.target)
+    if spec.unit == WORKING_DAYS:
+        return cal.add_working_days(start, spec.target)
+    if spec.unit == CALENDAR_WEEKS:
+        return cal.add_calendar_weeks(start, spec.target)
+    raise ValueError(f"unknown clock unit {spec.unit!r}")
+
+
+def days_paused(pauses: Sequence[Pause]) -> int:
+    """Calendar-week clocks: total wall-clock pause time / 24 h, rounded up (two 3-hour pauses = 1 day)."""
+    total = sum(((pe - ps) for ps, pe in pauses if pe is not None), timedelta(0))
+    return math.ceil(total / DAY) if total > timedelta(0) else 0
+
+
+def clock_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses: Sequence[Pause] = ()) -> ClockState:
+    """Due and warning instants of a clock with pauses.
+
+    Working-hour and working-day clocks: the due instant is the first instant at which the working time passed
+    outside pauses reaches the target. Calendar-week clocks: the deadline day moves later by the days paused,
+    stays at 23:59:59, and the 1930:173 rule is applied once, to the result. Pauses are taken in the order
+    they start; one that starts at or after the due instant in force when it starts changes nothing.
+    While a counted pause is still open the clock has no due instant (``paused``).
+    """
+    ordered = sorted(pauses, key=lambda p: p[0])
+    if spec.unit == CALENDAR_WEEKS:
+        return _week_state(cal, spec, start, ordered)
+    due = base_due(cal, spec, start)
+    target = cal.working_time_between(start, due)  # the target in working time (working days -> hours)
+    counted: list[Pause] = []
+    for ps, pe in ordered:
+        if ps >= due:
+            continue
+        counted.append((ps, pe))
+        if pe is None:
+            return ClockState(None, None, tuple(counted), paused=True)
+        due = cal.add_working_hours(due, cal.working_time_between(max(ps, start), pe))
+    warn = _working_instant_at(cal, start, counted, target * float(spec.warn_share))
+    return ClockState(due, warn, tuple(counted))
+
+
+def _working_instant_at(cal: BusinessCalendar, start: datetime, pauses: Sequence[Pause], amount: timedelta) -> datetime:
+    """First instant at which ``amount`` of working time outside ``pauses`` has passed since start."""
+    t = cal.add_working_hours(start, amount)
+    for ps, pe in pauses:  # pauses are ordered and closed here
+        if ps < t:
+            t = cal.add_working_hours(t, cal.working_time_between(max(ps, start), pe))
+    return t
+
+
+def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered: Sequence[Pause]) -> ClockState:
+    counted: list[Pause] = []
+    due = cal.add_calendar_weeks(start, spec.target)
+    for ps, pe in ordered:
+        if ps >= due:
+            continue
+        counted.append((ps, pe))
+        if pe is None:
+            return ClockState(None, None, tuple(counted), paused=True)
+        due = cal.add_calendar_weeks(start, spec.target, extra_days=days_paused(counted))
+    span = (due - start) - _paused_wall(counted, start, due)
+    warn = _wall_instant_at(start, counted, span * float(spec.warn_share))
+    return ClockState(due, warn, tuple(counted))
+
+
+def _paused_wall(pauses: Sequence[Pause], lo: datetime, hi: datetime) -> timedelta:
+    total = timedelta(0)
+    for ps, pe in pauses:
+        a, b = max(ps, lo), min(pe if pe is not None else hi, hi)
+        if b > a:
+            total += b - a
+    return total
+
+
+def _wall_instant_at(start: datetime, pauses: Sequence[Pause], amount: timedelta) -> datetime:
+    t = start + amount
+    for ps, pe in pauses:
+        if ps < t and pe is not None:
+            t += pe - max(ps, start)
+    return t
+
+
+def elapsed_share(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses: Sequence[Pause],
+                  due: datetime, at: datetime) -> Fraction:
+    """(time passed outside pauses from start to ``at``) / (time passed outside pauses from start to due).
+
+    Working time for working-hour/day clocks, calendar time for week clocks. Exactly 1 at the due instant;
+    at risk when >= the warning share, breached when > 1. An answer at 18:00 on the due day of a working-day
+    clock is still in time: no working time passed after the due instant.
+    """
+    if spec.unit == CALENDAR_WEEKS:
+        num = (at - start) - _paused_wall(pauses, start, at) if at > start else timedelta(0)
+        den = (due - start) - _paused_wall(pauses, start, due)
+    else:
+        num = cal.working_time_outside(start, at, pauses) if at > start else timedelta(0)
+        den = cal.working_time_outside(start, due, pauses)
+    if den <= timedelta(0):
+        return Fraction(0) if num <= timedelta(0) else Fraction(10**9)
+    return Fraction(int(num.total_seconds() * 1_000_000), int(den.total_seconds() * 1_000_000))
+
+
+def is_in_time(share: Fraction) -> bool:
+    return share <= 1
+
+
+# -- PBL (plan- och bygglagen) -------------------------------------------------------------------------------
+COMPLETION_WINDOW_DAYS = 21  # PBL 9:27: a completion requested within 3 weeks moves the start
+
+
+def completion_request_moves_start(cal: BusinessCalendar, received_at: datetime, requested_at: datetime) -> bool:
+    """A completion request moves the start of the statutory clock if its local date <= receipt + 21 days."""
+    return cal.local_date(requested_at) <= cal.local_date(received_at) + timedelta(days=COMPLETION_WINDOW_DAYS)
+
+
+def pbl_due(cal: BusinessCalendar, start: datetime, weeks: int, extension_weeks: int = 0) -> datetime:
+    """start + (weeks + extension) calendar weeks, with the 1930:173 rule applied once to the result."""
+    if not 0 <= extension_weeks <= weeks:
+        raise ValueError("the extension is at most as long as the original period")
+    return cal.add_calendar_weeks(start, weeks + extension_weeks)
+
+
+def pbl_fee_reduction(due: datetime, decided_at: datetime) -> tuple[int, Fraction]:
+    """PBL 12:8a: (weeks late, reduction as a share of the fee). Weeks late = ceil(time past the deadline /
+    7 days); the fee is reduced by one fifth per started week, to nothing after five weeks."""
+    if decided_at <= due:
+        return 0, Fraction(0)
+    weeks = math.ceil((decided_at - due) / timedelta(days=7))
+    return weeks, Fraction(min(weeks, 5), 5)
+
+
+# -- FL (förvaltningslagen) -------------------------------------------------------------------------------------
+def fl12_flag_date(received_at_local: date, months: int = 6) -> date:
+    """The date a case turns ``months`` old (FL 12 §: the party may then request a decision)."""
+    y, m = received_at_local.year, received_at_local.month + months
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    day = min(received_at_local.day, [31, 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28, 31, 30,
+                                      31, 30, 31, 31, 30, 31, 30, 31][m - 1])
+    return date(y, m, day)
