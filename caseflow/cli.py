@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_commands(app: Flask) -> None:
-    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, demo_cmd):
+    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, demo_cmd):
         app.cli.add_command(cmd)
 
 
@@ -60,6 +60,16 @@ def retry_outbox_cmd() -> None:
     from . import jobs
 
     click.echo(f"re-dispatched {jobs.retry_outbox()} outbox rows")
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep_cmd() -> None:
+    """Run the SLA sweep now: record and notify warnings and breaches (safe to run any time)."""
+    from . import jobs
+
+    counts = jobs.sweep_sla()
+    click.echo(f"sweep: {counts['warnings']} warnings, {counts['breaches']} breaches recorded")
 
 
 @click.command("demo")

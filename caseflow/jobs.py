@@ -82,7 +82,16 @@ def retry_outbox() -> int:
         return len(ids)
 
 
+def sweep_sla() -> dict:
+    """Periodic: record SLA warnings and breaches that became due, once each, and notify."""
+    from .services import sla
+
+    with app_context():
+        return sla.sweep(datetime.now(UTC))
+
+
 PERIODIC = [
     # (function, interval in seconds)
     (retry_outbox, 60),
+    (sweep_sla, 180),
 ]

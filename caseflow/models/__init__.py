@@ -3,8 +3,9 @@ from .case import Case, CaseEvent, CaseSequence, Message
 from .company import Company
 from .org import ROLES, Category, Office, RoutingRule, User
 from .outbox import Outbox
+from .sla import CalendarSettings, SlaClock, SlaPolicy
 
 __all__ = [
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
-    "RoutingRule", "User",
+    "RoutingRule", "User", "CalendarSettings", "SlaClock", "SlaPolicy",
 ]

@@ -60,6 +60,13 @@ class Case(db.Model):
     # Denormalised by the SLA engine on every state change: the nearest due instant of a running clock.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the clock with the nearest due instant turns at risk (queue filter "at risk").
+    next_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_text: Mapped[str | None] = mapped_column(sa.Text)
+    # PBL 12:8a: share of the fee to reduce (0..1) when a statutory deadline was missed, set at decision.
+    fee_reduction: Mapped[float | None] = mapped_column()
+    fl12_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category | None] = relationship()
     office: Mapped[Office] = relationship()

@@ -3,15 +3,16 @@ an officer or lead sees and acts on the cases of their own office only; an admin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..domain import workflow
+from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
-from ..models import Case, CaseEvent, Message, User
+from ..models import Case, CaseEvent, Message, SlaClock, User
 from . import sla
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
@@ -48,23 +49,30 @@ def get_case(user: User, case_id: int) -> Case:
 
 @dataclass
 class QueueFilter:
-    only_mine: bool = False
+    mine: bool = False
     unassigned: bool = False
+    at_risk: bool = False  # past the warning instant of the nearest clock, not yet due
+    breached: bool = False  # past the nearest due instant
 
 
-def queue(user: User, filt: QueueFilter | None = None, limit: int = 100) -> list[Case]:
+def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: datetime | None = None) -> list[Case]:
     """Open cases of the user's office, nearest due instant first (cases without a running clock last)."""
     _require_staff(user)
     filt = filt or QueueFilter()
+    now = now or datetime.now(UTC)
     q = (
         sa.select(Case)
         .options(joinedload(Case.company), joinedload(Case.category), joinedload(Case.assignee))
         .where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
     )
-    if filt.only_mine:
+    if filt.mine:
         q = q.where(Case.assignee_id == user.id)
     if filt.unassigned:
         q = q.where(Case.assignee_id.is_(None))
+    if filt.at_risk:
+        q = q.where(Case.next_warn_at <= now, Case.next_due_at >= now)
+    if filt.breached:
+        q = q.where(Case.next_due_at < now)
     q = q.order_by(Case.next_due_at.is_(None), Case.next_due_at, Case.created_at, Case.id).limit(limit)
     return list(db.session.scalars(q).unique())
 
@@ -121,19 +129,9 @@ def reply(user: User, case_id: int, body: str, now: datetime) -> Message:
     case = get_case(user, case_id)
     body = _check_body(body)
     old, new = _transition(case, "reply")
-    msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
-                  internal=False, body=body)
-    db.session.add(msg)
-    db.session.flush()
+    msg = _public_message(case, user, body, now)
     record(case, "public_reply", now, actor=user, message_id=msg.id, status_before=old, status_after=new)
-    if case.first_response_at is None:
-        case.first_response_at = now
-        record(case, "first_response", now, actor=user, due_at=_iso(case.first_response_due_at),
-               in_time=case.first_response_due_at is None or now <= case.first_response_due_at)
-    if case.assignee_id is None and user.role != "admin":
-        case.assignee_id = user.id
-        record(case, "assigned", now, actor=user, assignee_id=user.id, how="by_reply")
-    sla.refresh_due(case)
+    _first_response(case, user, now)
     add_outbox("mail", {"template": "reply", "case_id": case.id, "message_id": msg.id}, case=case, at=now)
     commit()
     return msg
@@ -163,16 +161,12 @@ def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = 
     old, new = _transition(case, "close")
     case.closed_at = now
     case.outcome = outcome
-    msg_id = None
-    if comment:
-        msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
-                      internal=False, body=comment)
-        db.session.add(msg)
-        db.session.flush()
-        msg_id = msg.id
+    msg_id = _public_message(case, user, comment, now).id if comment else None
     record(case, "closed", now, actor=user, outcome=outcome, status_before=old, status_after=new,
            message_id=msg_id)
-    sla.refresh_due(case)
+    if msg_id:
+        _first_response(case, user, now)
+    sla.on_closed(case, now, user)
     add_outbox("mail", {"template": "closed", "case_id": case.id}, case=case, at=now)
     commit()
     return case
@@ -180,3 +174,116 @@ def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = 
 
 def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
+
+
+def _public_message(case: Case, user: User, body: str, now: datetime) -> Message:
+    msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
+                  internal=False, body=body)
+    db.session.add(msg)
+    db.session.flush()
+    return msg
+
+
+def _first_response(case: Case, user: User, now: datetime) -> None:
+    """Any public message from staff is a response: the first one stops the response clocks."""
+    if case.first_response_at is None:
+        case.first_response_at = now
+        record(case, "first_response", now, actor=user)
+    sla.on_public_staff_message(case, now, user)
+    if case.assignee_id is None and user.role != "admin":
+        case.assignee_id = user.id
+        record(case, "assigned", now, actor=user, assignee_id=user.id, how="by_reply")
+
+
+def request_completion(user: User, case_id: int, body: str, now: datetime) -> Message:
+    """Ask the company for more (föreläggande om komplettering): the case waits on the company, pausable clocks
+    pause, and a PBL clock restarts at the completion if this is within three weeks of receipt."""
+    case = get_case(user, case_id)
+    body = _check_body(body)
+    old, new = _transition(case, "request_completion")
+    msg = _public_message(case, user, body, now)
+    record(case, "completion_requested", now, actor=user, message_id=msg.id, status_before=old, status_after=new)
+    _first_response(case, user, now)
+    sla.on_awaiting_customer(case, now, user)
+    add_outbox("mail", {"template": "completion_request", "case_id": case.id, "message_id": msg.id}, case=case,
+               at=now)
+    commit()
+    return msg
+
+
+def decide(user: User, case_id: int, outcome: str, text: str, now: datetime) -> Case:
+    """Record the decision (outcome + text to the company). Stops the resolution and statutory clocks."""
+    case = get_case(user, case_id)
+    if outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": "invalid_choice"})
+    text = _check_body(text)
+    old, new = _transition(case, "decide")
+    case.outcome, case.decision_text = outcome, text
+    if case.decided_at is None:
+        case.decided_at = now
+    msg = _public_message(case, user, text, now)
+    record(case, "decided", now, actor=user, outcome=outcome, message_id=msg.id, status_before=old, status_after=new)
+    _first_response(case, user, now)
+    sla.on_decided(case, now, user)
+    add_outbox("mail", {"template": "decision", "case_id": case.id, "message_id": msg.id}, case=case, at=now)
+    commit()
+    return case
+
+
+def reopen(user: User, case_id: int, reason: str, now: datetime) -> Case:
+    case = get_case(user, case_id)
+    reason = _check_body(reason)
+    old, new = _transition(case, "reopen")
+    case.closed_at = None
+    record(case, "reopened", now, actor=user, reason=reason, status_before=old, status_after=new)
+    sla.refresh_case(case)
+    commit()
+    return case
+
+
+def send_delay_notice(user: User, case_id: int, reason: str, now: datetime) -> Message:
+    """FL 11 §: tell the company that the decision will be substantially delayed, and why. Registered + mailed."""
+    case = get_case(user, case_id)
+    if not case.is_open:
+        raise Conflict("closed")
+    reason = _check_body(reason)
+    msg = _public_message(case, user, reason, now)
+    record(case, "delay_notice", now, actor=user, message_id=msg.id)
+    _first_response(case, user, now)
+    add_outbox("mail", {"template": "delay_notice", "case_id": case.id, "message_id": msg.id}, case=case, at=now)
+    commit()
+    return msg
+
+
+def register_decision_request(user: User, case_id: int, requested_at: datetime, now: datetime) -> Case:
+    """FL 12 §: the company asked in writing for a decision in a case older than six months. Starts the
+    four-week clock within which the authority must decide or reject the request."""
+    case = get_case(user, case_id)
+    if not case.is_open or case.decided_at is not None:
+        raise Conflict("decided")
+    if case.fl12_requested_at is not None:
+        raise Conflict("already_requested")
+    case.fl12_requested_at = requested_at
+    clock = SlaClock(case=case, name=sla.FL12, unit=CALENDAR_WEEKS, target=4, pausable=False,
+                     started_at=requested_at, pauses=[])
+    sla.recompute(clock, sla.calendar())
+    db.session.add(clock)
+    db.session.flush()
+    record(case, "fl12_request", now, actor=user, requested_at=requested_at.isoformat(),
+           due_at=_iso(clock.due_at))
+    sla.refresh_case(case)
+    commit()
+    return case
+
+
+def extend_statutory_deadline(user: User, case_id: int, weeks: int, reason: str, now: datetime) -> Case:
+    """PBL 9:27: the one recorded extension of the statutory period."""
+    case = get_case(user, case_id)
+    sla.extend_pbl(case, weeks, reason, now, user)
+    commit()
+    return case
+
+
+def clocks(user: User, case: Case) -> list[SlaClock]:
+    _require_staff(user)
+    return sla.clocks_of(case)

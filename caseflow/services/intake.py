@@ -66,17 +66,21 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
         tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
         created_at=now,
     )
-    sla.refresh_due(case)
     # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
     case.year = now.astimezone(sla.calendar().tz).year
     case.number = _next_number(case.year)
     case.reference = format_reference(case.year, case.number)
     db.session.add(case)
     db.session.flush()
+    clocks = sla.start_clocks(case, now)
+    sla.refresh_case(case, clocks)
     record(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
            category_id=case.category_id, subject=case.subject)
-    record(case, "routed", now, office_id=decision.office_id, office_name=db.session.get(Office, decision.office_id).name,
-           rule_id=decision.rule_id, reason=decision.reason)
+    office = db.session.get(Office, decision.office_id)
+    record(case, "routed", now, office_id=office.id, office_name=office.name, rule_id=decision.rule_id,
+           reason=decision.reason)
+    for c in clocks:
+        record(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
     add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
     commit()
     return Receipt(case.id, case.reference, token)

@@ -5,9 +5,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
-from ..models import Case, Message, Outbox
+from ..models import Case, Message, Office, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
 from . import mail, tracking
 
@@ -40,13 +41,33 @@ def deliver(outbox_id: int, now: datetime | None = None) -> str:
     return row.status
 
 
+def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
+    """Addresses and language for an audience: the company (in the case's language) or staff (Swedish)."""
+    if audience == "contact":
+        return [case.contact_email], case.language
+    office = db.session.get(Office, case.office_id)
+    if audience == "assignee":
+        assignee = db.session.get(User, case.assignee_id) if case.assignee_id else None
+        return [assignee.email if assignee else office.email], "sv"
+    if audience == "leads":
+        leads = db.session.scalars(sa.select(User.email).where(
+            User.office_id == case.office_id, User.role == "lead", User.active.is_(True))).all()
+        return (list(leads) or [office.email]), "sv"
+    raise ValueError(f"unknown audience {audience!r}")
+
+
 def _deliver_mail(row: Outbox) -> dict:
     p = row.payload
     case = db.session.get(Case, p["case_id"])
     message = db.session.get(Message, p["message_id"]) if p.get("message_id") else None
+    to, lang = _recipients(case, p.get("audience", "contact"))
+    to = [addr for addr in to if addr]
+    if not to:
+        return {"via": "skipped", "reason": "no recipient"}
     rendered = mail.render(
-        p["template"], to=case.contact_email, lang=case.language, message_id=mail.message_id_for(row.id),
+        p["template"], to=", ".join(to), lang=lang, message_id=mail.message_id_for(row.id),
         case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
+        staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
     )
     how = mail.send(rendered)
     # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import sqlalchemy as sa
 
+from ..domain import workflow
 from ..extensions import db
 from ..models import Case, Message
-from . import tracking
-from .errors import NotFound
+from . import sla, tracking
+from .errors import Conflict, InvalidInput, NotFound
+from .unit import add_outbox, commit, record
 
 _TOKEN = re.compile(r"^[0-9a-f]{48}$")
 
@@ -29,3 +32,31 @@ def public_messages(case: Case) -> list[Message]:
         sa.select(Message).where(Message.case_id == case.id, Message.internal.is_(False))
         .order_by(Message.at, Message.id)
     ))
+
+
+MESSAGE_LIMIT = 10000
+
+
+def answer(token: str, body: str, now: datetime) -> Message:
+    """The company writes on its case. An answer to a completion request resumes the paused clocks."""
+    case = case_by_token(token)
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput({"body": "required"})
+    if len(body) > MESSAGE_LIMIT:
+        raise InvalidInput({"body": "too_long"})
+    if not case.is_open:
+        raise Conflict("closed")
+    old = case.status
+    case.status = workflow.next_status(old, "customer_message")
+    msg = Message(case=case, at=now, author_kind="company", author_name=case.contact_name, internal=False, body=body)
+    db.session.add(msg)
+    db.session.flush()
+    record(case, "company_message", now, actor_kind="company", message_id=msg.id, status_before=old,
+           status_after=case.status)
+    if old == workflow.AWAITING_CUSTOMER:
+        sla.on_customer_answered(case, now)
+    add_outbox("mail", {"template": "company_answered", "case_id": case.id, "message_id": msg.id,
+                        "audience": "assignee"}, case=case, at=now)
+    commit()
+    return msg

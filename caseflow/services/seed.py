@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ..domain.identifiers import luhn_check_digit
 from ..extensions import db
 from ..models import Category, Office, RoutingRule, User
-from . import casework, intake
+from . import casework, intake, sla
 from .unit import commit
 
 OFFICES = [
@@ -79,6 +79,8 @@ def seed_configuration() -> dict[str, Office]:
         db.session.flush()
         db.session.add(RoutingRule(position=(pos + 1) * 10, name=f"{name} → {offices[office].name}",
                                    office=offices[office], category_id=cat.id))
+    db.session.flush()
+    sla.seed_policies()
     commit()
     return offices
 

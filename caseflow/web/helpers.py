@@ -1,13 +1,13 @@
 """Template filters and globals: Stockholm time, language, labels for codes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask, request
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..domain.calendar import DEFAULT_CALENDAR
+from ..domain.sla import fl12_flag_date
 
 STATUS_LABELS = {
     "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
@@ -31,7 +31,22 @@ EVENT_LABELS = {
     "received": _l("Case received and registered"), "routed": _l("Routed to office"),
     "public_reply": _l("Reply sent to the company"), "first_response": _l("First response given"),
     "internal_note": _l("Internal note"), "assigned": _l("Assigned"), "closed": _l("Closed"),
+    "completion_requested": _l("Completion requested from the company"), "decided": _l("Decision"),
+    "reopened": _l("Reopened"), "delay_notice": _l("Delay notice sent (FL 11 §)"),
+    "fl12_request": _l("Request for a decision registered (FL 12 §)"), "company_message": _l("The company wrote"),
+    "clock_started": _l("Clock started"), "clock_stopped": _l("Clock stopped"), "clock_paused": _l("Clock paused"),
+    "clock_resumed": _l("Clock resumed"),
+    "clock_waiting_for_completion": _l("Statutory clock waits for the completion"),
+    "sla_warning": _l("At risk (80 %% of the time used)"), "sla_breach": _l("Deadline breached"),
+    "pbl_extended": _l("Statutory deadline extended"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
 }
+CLOCK_LABELS = {
+    "first_response": _l("First response"), "acknowledgement": _l("Complaint acknowledged"),
+    "resolution": _l("Answer / decision"), "pbl": _l("Statutory deadline (PBL 9:27)"),
+    "fl12": _l("Decide after request (FL 12 §)"),
+}
+UNIT_LABELS = {"working_hours": _l("working hours"), "working_days": _l("working days"),
+               "calendar_weeks": _l("weeks")}
 
 ACTOR_LABELS = {"company": _l("The company"), "system": _l("caseflow (automatic)")}
 
@@ -47,17 +62,48 @@ def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(value, fmt)
 
 
-def due_state(due: datetime | None, now: datetime) -> dict:
-    """How a due instant reads in a list: time left in working time, or overdue; state for styling + text."""
+def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = None) -> dict:
+    """How a due instant reads in a list: working time left, or overdue; state for colour *and* words."""
     if due is None:
-        return {"state": "none", "label": _l("No deadline")}
-    cal = DEFAULT_CALENDAR
+        return {"state": "none", "label": _l("No running clock")}
+    cal = sla_calendar()
     if now > due:
         return {"state": "breached", "label": _l("Overdue by %(t)s", t=_fmt_hours(cal.working_time_between(due, now)))}
-    left = cal.working_time_between(now, due)
-    if left <= timedelta(hours=4):
-        return {"state": "at_risk", "label": _l("%(t)s left (soon due)", t=_fmt_hours(left))}
-    return {"state": "ok", "label": _l("%(t)s left", t=_fmt_hours(left))}
+    left = _fmt_hours(cal.working_time_between(now, due))
+    if warn_at is not None and now >= warn_at:
+        return {"state": "at_risk", "label": _l("At risk: %(t)s left", t=left)}
+    return {"state": "ok", "label": _l("%(t)s left", t=left)}
+
+
+def sla_calendar():
+    """The configured calendar, loaded once per request."""
+    from flask import g
+
+    from ..services import sla
+
+    if "calendar" not in g:
+        g.calendar = sla.calendar()
+    return g.calendar
+
+
+def clock_view(clock, now: datetime, cal) -> dict:
+    """How a clock reads on the case page: its state in words, and time left or overdue."""
+    if clock.stopped_at is not None:
+        verdict = _l("in time") if clock.in_time else (_l("late") if clock.in_time is False else "")
+        label = _l("Stopped %(when)s", when=local_dt(clock.stopped_at))
+        return {"state": "stopped", "label": label, "verdict": verdict}
+    if clock.started_at is None:
+        return {"state": "paused", "label": _l("Starts when the completion arrives"), "verdict": ""}
+    if clock.paused_since is not None:
+        return {"state": "paused", "label": _l("Paused since %(when)s (waiting for the company)",
+                                               when=local_dt(clock.paused_since)), "verdict": ""}
+    due = due_state(clock.due_at, now)
+    if clock.unit == "calendar_weeks" and due["state"] != "breached":
+        days = (clock.due_at - now).days
+        due = dict(due, label=_l("%(n)s days left", n=days))
+    if due["state"] == "ok" and clock.warn_at is not None and now >= clock.warn_at:
+        due = dict(due, state="at_risk")
+    return {"state": due["state"], "label": due["label"], "verdict": ""}
 
 
 def _fmt_hours(td: timedelta) -> str:
@@ -67,12 +113,19 @@ def _fmt_hours(td: timedelta) -> str:
     return _l("%(n)s working h", n=format_decimal(round(hours, 1)))
 
 
+def fl12_due(case) -> date:
+    """Local date the case turns six months old (FL 12 §)."""
+    return fl12_flag_date(sla_calendar().local_date(case.created_at))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_dt"] = local_dt
+    app.jinja_env.filters["fromiso"] = datetime.fromisoformat
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS, STAFF_STATUS_LABELS=STAFF_STATUS_LABELS, KIND_LABELS=KIND_LABELS,
         GROUND_LABELS=GROUND_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, EVENT_LABELS=EVENT_LABELS,
-        ACTOR_LABELS=ACTOR_LABELS,
+        ACTOR_LABELS=ACTOR_LABELS, CLOCK_LABELS=CLOCK_LABELS, UNIT_LABELS=UNIT_LABELS, clock_view=clock_view,
+        fl12_due=fl12_due,
         current_lang=lang, due_state=due_state,
     )
 

@@ -109,3 +109,23 @@ def test_when_redis_is_down_the_submission_succeeds_and_the_retry_job_delivers_l
         assert jobs.retry_outbox() == 0  # nothing left to retry
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.redis
+@needs_redis
+def test_sla_sweep_runs_in_a_real_rq_worker_and_its_breach_mail_is_delivered(rq_app, offices, submit, make_user):
+    from datetime import UTC, datetime, timedelta
+
+    from caseflow.models import CaseEvent
+
+    make_user("lead", offices["samhallsbyggnad"], email="lead@sbk.test")
+    receipt = submit(when=datetime.now(UTC) - timedelta(days=30))  # long past its first-response deadline
+    jobs.get_queue().enqueue(jobs.sweep_sla)
+    proc = run_worker_burst(rq_app)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    db.session.expire_all()
+    kinds = db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == receipt.case_id)).all()
+    assert kinds.count("sla_breach") >= 1 and kinds.count("sla_warning") >= 1
+    breach = [r for r in outbox_rows() if r.payload["template"] == "sla_breach"]
+    assert breach and all(r.status == "sent" for r in breach)
+    assert breach[0].result["to"] == "lead@sbk.test"

@@ -9,8 +9,17 @@ from hypothesis import strategies as st
 
 from caseflow.domain.calendar import DEFAULT_CALENDAR as CAL
 from caseflow.domain.sla import (
-    CALENDAR_WEEKS, WORKING_DAYS, WORKING_HOURS, ClockSpec, clock_state, completion_request_moves_start,
-    days_paused, elapsed_share, fl12_flag_date, pbl_due, pbl_fee_reduction,
+    CALENDAR_WEEKS,
+    WORKING_DAYS,
+    WORKING_HOURS,
+    ClockSpec,
+    clock_state,
+    completion_request_moves_start,
+    days_paused,
+    elapsed_share,
+    fl12_flag_date,
+    pbl_due,
+    pbl_fee_reduction,
 )
 
 STHLM = ZoneInfo("Europe/Stockholm")

@@ -72,9 +72,12 @@ def test_reply_records_first_response_and_the_company_sees_it(client, make_user,
     case = db.session.get(Case, receipt.case_id)
     assert case.first_response_at is not None and case.status == "in_progress"
     assert case.assignee_id == officer.id  # replying claims an unassigned case
-    kinds = db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == case.id)
+    kinds = db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == case.id,
+                                                               CaseEvent.kind.not_like("clock%"))
                                .order_by(CaseEvent.id)).all()
     assert kinds == ["received", "routed", "public_reply", "first_response", "assigned"]
+    stopped = db.session.scalars(sa.select(CaseEvent).where(CaseEvent.kind == "clock_stopped")).all()
+    assert [(e.data["clock"], e.data["in_time"]) for e in stopped] == [("first_response", True)]
     mail = db.session.scalar(sa.select(Outbox).where(Outbox.payload["template"].as_string() == "reply"))
     assert mail is not None and "Välkommen, vi tittar på det." in mail.result["text"]
     page = client.get(f"/track/{receipt.token}").get_data(as_text=True)

@@ -45,8 +45,9 @@ def test_submission_gives_reference_and_private_link_then_tracking_shows_the_cas
 def test_submission_is_registered_with_events_and_a_receipt_mail(client, category):
     client.post("/submit", data=form_data(category))
     case = db.session.scalar(sa.select(Case))
-    kinds = db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == case.id)).all()
-    assert kinds == ["received", "routed"]
+    kinds = db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == case.id)
+                               .order_by(CaseEvent.id)).all()
+    assert kinds == ["received", "routed", "clock_started", "clock_started"]  # first response + resolution
     mail = db.session.scalar(sa.select(Outbox).where(Outbox.case_id == case.id))
     assert mail.payload["template"] == "receipt" and mail.status == "sent"  # delivered in-process (no Redis)
     assert case.reference in mail.result["subject"]

@@ -64,3 +64,8 @@ class SubmitForm(FlaskForm):
             field.data = None
         elif field.data not in COMPLAINT_GROUNDS:
             raise ValidationError(_l("Please choose what the complaint is about."))
+
+
+class AnswerForm(FlaskForm):
+    body = TextAreaField(_l("Your answer"), validators=[DataRequired(message=REQUIRED),
+                                                        Length(max=10000, message=_too_long(10000))])

@@ -1,15 +1,15 @@
 from datetime import UTC, datetime
 
-from flask import g, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from ...services import catalog, intake, public
-from ...services.errors import InvalidInput
+from ...services.errors import Conflict, InvalidInput
 from .. import form_view
 from ..helpers import lang
 from ..messages import apply_errors, choices
 from . import bp
-from .forms import SubmitForm
+from .forms import AnswerForm, SubmitForm
 
 
 @bp.get("/")
@@ -54,9 +54,31 @@ def receipt():
 
 @bp.get("/track/<token>")
 def track(token: str):
+    return _track_page(token, AnswerForm())
+
+
+def _track_page(token: str, form, status: int = 200):
     case = public.case_by_token(token)  # NotFound -> the same 404 for any wrong token
     g.no_store = True
-    return render_template("public/track.html", case=case, messages=public.public_messages(case))
+    return render_template("public/track.html", case=case, messages=public.public_messages(case), form=form,
+                           token=token), status
+
+
+@bp.post("/track/<token>")
+@form_view
+def answer(token: str):
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            public.answer(token, form.body.data, datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        except Conflict:
+            form.form_errors.append(_("The case is closed. Start a new case if you need more help."))
+        else:
+            flash(_("Thank you! Your answer has been sent."), "success")
+            return redirect(url_for("public.track", token=token))
+    return _track_page(token, form, 422)
 
 
 @bp.get("/healthz")
