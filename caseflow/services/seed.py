@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from ..domain.identifiers import luhn_check_digit
 from ..extensions import db
-from ..models import Category, Office, RoutingRule, User
-from . import casework, intake, sla
+from ..models import Case, Category, Office, RoutingRule, User
+from . import casework, intake, public, sla
 from .unit import commit
 
 OFFICES = [
@@ -125,14 +125,28 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
             priority="high" if rng.random() < 0.1 else "normal",
         ), when)
         officer = officers[cat.default_office.code]
-        # Older cases have progressed further: some answered, some closed.
+        # A realistic mix: most older cases were answered (a few late) and many closed; some wait on the
+        # company; the newest are untouched, so the queue shows in-time, at-risk and breached cases.
         age = (now - when).days
-        if age > 5 and rng.random() < 0.8:
-            casework.reply(officer, receipt.case_id, "Tack för ditt ärende! Vi har tittat på det och återkommer.",
-                           when + timedelta(hours=rng.randrange(2, 60)))
-            if age > 30 and rng.random() < 0.7:
-                casework.close(officer, receipt.case_id, rng.choice(["answered", "granted", "rejected"]),
-                               when + timedelta(days=rng.randrange(3, 25)), "Ärendet är nu avslutat.")
+        if age > 3 and rng.random() < 0.92:
+            answered = when + timedelta(hours=rng.choice([2, 5, 20, 26, 30, 44, 70]))
+            if rng.random() < 0.15 and age > 10:
+                casework.request_completion(officer, receipt.case_id, "Vi behöver en ritning och ett foto av platsen.",
+                                            answered)
+                if rng.random() < 0.7:
+                    public.answer(receipt.token, "Här kommer ritningen.",
+                                  answered + timedelta(days=rng.randrange(1, 6)))
+            else:
+                casework.reply(officer, receipt.case_id, "Tack för ditt ärende! Vi har tittat på det och återkommer.",
+                               answered)
+            if age > 20 and rng.random() < 0.8:
+                closed = min(answered + timedelta(days=rng.randrange(2, 20)), now - timedelta(hours=1))
+                undecided = db.session.get(Case, receipt.case_id).status != "decided"
+                if undecided and rng.random() < 0.5:
+                    casework.decide(officer, receipt.case_id, rng.choice(["granted", "rejected"]),
+                                    "Beslut: se bifogat beslut.", closed - timedelta(minutes=30))
+                casework.close(officer, receipt.case_id, rng.choice(["answered", "granted", "rejected"]), closed,
+                               "Ärendet är nu avslutat.")
     return logins
 
 

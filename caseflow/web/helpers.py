@@ -37,7 +37,7 @@ EVENT_LABELS = {
     "clock_started": _l("Clock started"), "clock_stopped": _l("Clock stopped"), "clock_paused": _l("Clock paused"),
     "clock_resumed": _l("Clock resumed"),
     "clock_waiting_for_completion": _l("Statutory clock waits for the completion"),
-    "sla_warning": _l("At risk (80 %% of the time used)"), "sla_breach": _l("Deadline breached"),
+    "sla_warning": _l("At risk (80 percent of the time used)"), "sla_breach": _l("Deadline breached"),
     "pbl_extended": _l("Statutory deadline extended"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
 }
 CLOCK_LABELS = {
