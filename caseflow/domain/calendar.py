@@ -10,6 +10,7 @@ Definitions follow DOMAIN.md "Exact definitions" to the letter; the docstrings q
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -50,21 +51,73 @@ class BusinessCalendar:
     hours: tuple[tuple[int, time, time], ...] = tuple((wd, s, e) for wd, (s, e) in DEFAULT_HOURS.items())
     include_de_facto: bool = True  # julafton, midsommarafton, nyårsafton closed
     extra_closed: frozenset[date] = field(default_factory=frozenset)
+    # Caches (not part of the value): day intervals, and cumulative working time per day for O(1) spans.
+    _days: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    _cum: list = field(default_factory=list, init=False, repr=False, compare=False, hash=False)
+    _cnt: list = field(default_factory=list, init=False, repr=False, compare=False, hash=False)
+    _cum_base: list = field(default_factory=lambda: [0], init=False, repr=False, compare=False, hash=False)
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.tz_name)
+        return _zone(self.tz_name)
 
     # -- days ---------------------------------------------------------------------------------------------
     def local_date(self, t: datetime) -> date:
-        return _as_utc(t).astimezone(self.tz).date()
+        if t.tzinfo is None:
+            raise ValueError("naive datetime: caseflow only computes with timezone-aware instants")
+        return t.astimezone(_zone(self.tz_name)).date()
 
     def is_working_day(self, d: date) -> bool:
         return self._interval(d) is not None
 
     def _interval(self, d: date) -> tuple[datetime, datetime] | None:
         """UTC [start, end) of working hours on local date ``d``, or None if it is not a working day."""
-        return _day_interval(self, d)
+        try:
+            return self._days[d]
+        except KeyError:
+            iv = self._days[d] = _day_interval(self, d)
+            return iv
+
+    # -- cumulative tables: working microseconds and working days before each local date -----------------------
+    def _ensure(self, lo: int, hi: int) -> None:
+        """Make the tables cover ordinals lo..hi. ``_cum[i]``/``_cnt[i]``: working time / working days of the
+        days from the base up to (not including) base + i."""
+        base = self._cum_base
+        if not self._cum or lo < base[0]:
+            old_end = base[0] + len(self._cum) - 1 if self._cum else hi
+            base[0] = lo - 366
+            self._cum[:], self._cnt[:] = [0], [0]
+            hi = max(hi, old_end)
+        cum, cnt, b = self._cum, self._cnt, base[0]
+        while b + len(cum) - 1 <= hi:
+            iv = self._interval(date.fromordinal(b + len(cum) - 1))
+            cum.append(cum[-1] + (_us(iv[1] - iv[0]) if iv else 0))
+            cnt.append(cnt[-1] + (1 if iv else 0))
+
+    def position(self, u: datetime) -> int:
+        """Working-time coordinate of instant u: working microseconds since an arbitrary fixed origin.
+        Differences of positions are working time; ``instant_at`` inverts it."""
+        d = u.astimezone(_zone(self.tz_name)).date()
+        i = d.toordinal() - self._cum_base[0]
+        if i < 0 or i + 1 >= len(self._cum):
+            self._ensure(d.toordinal(), d.toordinal() + 1)
+            i = d.toordinal() - self._cum_base[0]
+        before = self._cum[i]
+        iv = self._interval(d)
+        if iv is None or u <= iv[0]:
+            return before
+        return before + _us(min(u, iv[1]) - iv[0])
+
+    def instant_at(self, pos: int) -> datetime:
+        """First instant at which the working time from the base reaches ``pos``."""
+        cum = self._cum
+        while cum[-1] < pos:
+            self._ensure(self._cum_base[0], self._cum_base[0] + len(cum) + 366)
+            cum = self._cum
+        j = bisect_left(cum, pos)  # the day base+j-1 is where the running total reaches pos
+        day = date.fromordinal(self._cum_base[0] + j - 1)
+        iv = self._interval(day)
+        return iv[0] + timedelta(microseconds=pos - cum[j - 1])
 
     def working_days_after(self, d: date) -> Iterator[date]:
         """Working days strictly after ``d``, in order (bounded: a calendar with none raises)."""
@@ -94,17 +147,7 @@ class BusinessCalendar:
             if remaining < ZERO:
                 raise ValueError("negative duration")
             return u
-        d = self.local_date(u)
-        for _ in range(40000):
-            iv = self._interval(d)
-            if iv is not None and u < iv[1]:
-                start = max(u, iv[0])
-                available = iv[1] - start
-                if remaining <= available:
-                    return start + remaining
-                remaining -= available
-            d += timedelta(days=1)
-        raise ValueError("duration too long for the calendar")  # pragma: no cover
+        return self.instant_at(self.position(u) + _us(remaining))
 
     def add_working_days(self, t: datetime, n: int) -> datetime:
         """N working days from t: the end of working hours on the N-th working day after t's local date.
@@ -116,10 +159,13 @@ class BusinessCalendar:
             raise ValueError("negative duration")
         if n == 0:
             return _as_utc(t)
-        for i, d in enumerate(self.working_days_after(self.local_date(t)), start=1):
-            if i == n:
-                return self._interval(d)[1]
-        raise AssertionError("unreachable")  # pragma: no cover
+        o = self.local_date(t).toordinal() + 1  # the day of receipt never counts
+        self._ensure(o, o + n * 2 + 30)
+        target = self._cnt[o - self._cum_base[0]] + n
+        while self._cnt[-1] < target:
+            self._ensure(self._cum_base[0], self._cum_base[0] + len(self._cnt) + 366)
+        j = bisect_left(self._cnt, target)
+        return self._interval(date.fromordinal(self._cum_base[0] + j - 1))[1]
 
     def end_of_local_day(self, d: date) -> datetime:
         return datetime.combine(d, END_OF_DAY, tzinfo=self.tz).astimezone(UTC)
@@ -143,16 +189,7 @@ class BusinessCalendar:
         ua, ub = _as_utc(a), _as_utc(b)
         if ub <= ua:
             return ZERO
-        total = ZERO
-        d, last = self.local_date(ua), self.local_date(ub)
-        while d <= last:
-            iv = self._interval(d)
-            if iv is not None:
-                lo, hi = max(ua, iv[0]), min(ub, iv[1])
-                if hi > lo:
-                    total += hi - lo
-            d += timedelta(days=1)
-        return total
+        return timedelta(microseconds=self.position(ub) - self.position(ua))
 
     def working_time_outside(
         self, a: datetime, b: datetime, pauses: Iterable[tuple[datetime, datetime | None]]
@@ -165,7 +202,15 @@ class BusinessCalendar:
         return max(total, ZERO)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _us(td: timedelta) -> int:
+    return (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
+
+
 def _day_interval(cal: BusinessCalendar, d: date) -> tuple[datetime, datetime] | None:
     if d in cal.extra_closed or d in _swedish_days_off(d.year, cal.include_de_facto):
         return None

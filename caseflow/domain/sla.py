@@ -69,8 +69,10 @@ def clock_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses:
     ordered = sorted(pauses, key=lambda p: p[0])
     if spec.unit == CALENDAR_WEEKS:
         return _week_state(cal, spec, start, ordered)
+    # Worked in working-time coordinates (calendar.position): differences are working time.
     due = base_due(cal, spec, start)
-    target = cal.working_time_between(start, due)  # the target in working time (working days -> hours)
+    p_start, p_due = cal.position(start), cal.position(due)
+    target = p_due - p_start  # the target in working time (working days -> their hours)
     counted: list[Pause] = []
     for ps, pe in ordered:
         if ps >= due:
@@ -78,18 +80,15 @@ def clock_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses:
         counted.append((ps, pe))
         if pe is None:
             return ClockState(None, None, tuple(counted), paused=True)
-        due = cal.add_working_hours(due, cal.working_time_between(max(ps, start), pe))
-    warn = _working_instant_at(cal, start, counted, target * float(spec.warn_share))
-    return ClockState(due, warn, tuple(counted))
-
-
-def _working_instant_at(cal: BusinessCalendar, start: datetime, pauses: Sequence[Pause], amount: timedelta) -> datetime:
-    """First instant at which ``amount`` of working time outside ``pauses`` has passed since start."""
-    t = cal.add_working_hours(start, amount)
-    for ps, pe in pauses:  # pauses are ordered and closed here
-        if ps < t:
-            t = cal.add_working_hours(t, cal.working_time_between(max(ps, start), pe))
-    return t
+        p_due += cal.position(pe) - cal.position(max(ps, start))
+        due = cal.instant_at(p_due)
+    # at risk: the first instant at which the working time outside pauses reaches share x target
+    p_warn = p_start + int(target * spec.warn_share)
+    for ps, pe in counted:
+        p_ps = cal.position(max(ps, start))
+        if p_ps < p_warn:
+            p_warn += cal.position(pe) - p_ps
+    return ClockState(due, cal.instant_at(p_warn), tuple(counted))
 
 
 def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered: Sequence[Pause]) -> ClockState:
