@@ -1,0 +1,50 @@
+"""Benchmark: the SLA sweep over a large PostgreSQL database (see generate_cases.py).
+
+    .venv/bin/python bench/bench_sweep.py postgresql://postgres@127.0.0.1:5432/caseflow_bench [crossing]
+
+Makes ``crossing`` (default 500) running clocks newly cross their warning instant and as many their due
+instant, then times one sweep (which records each once and writes the notification outbox rows), and a
+second sweep with nothing to do. Outbox delivery is not part of it (it runs in workers).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+
+def main() -> None:
+    url = sys.argv[1]
+    crossing = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    from caseflow import create_app, jobs
+    from caseflow.extensions import db
+    from caseflow.services import sla
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None})
+    jobs.dispatch_outbox = lambda ids: None  # measure the sweep (commits included), not mail delivery
+    with app.app_context():
+        cases = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("case")))
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"""
+                UPDATE sla_clock SET warned_at = NULL, breached_at = NULL,
+                    warn_at = now() - interval '1 minute', due_at = now() - interval '1 minute'
+                WHERE id IN (SELECT id FROM sla_clock WHERE stopped_at IS NULL AND paused_since IS NULL
+                             ORDER BY id LIMIT {crossing})"""))
+        t0 = time.perf_counter()
+        counts = sla.sweep(datetime.now(UTC))
+        t1 = time.perf_counter()
+        idle = sla.sweep(datetime.now(UTC))
+        t2 = time.perf_counter()
+        with db.engine.connect() as conn:
+            plan = conn.execute(sa.text(
+                "EXPLAIN SELECT id FROM sla_clock WHERE stopped_at IS NULL AND warned_at IS NULL "
+                "AND warn_at <= now() AND paused_since IS NULL ORDER BY warn_at LIMIT 1000")).scalars().all()
+        print(f"{cases} cases: sweep recorded {counts} in {t1 - t0:.3f} s; idle sweep {idle} in {t2 - t1:.3f} s")
+        print("plan:", plan[0].strip(), "|", next((p.strip() for p in plan if "Index" in p), ""))
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Data generator: fill a PostgreSQL database with N cases over three years, with their SLA clocks and events.
+
+    .venv/bin/python bench/generate_cases.py postgresql://postgres@127.0.0.1:5432/caseflow_bench 1000000
+
+Drops and recreates the database, builds the schema by the migrations, seeds the demo configuration, then
+bulk-inserts with set-based SQL (generate_series): cases (about 2 % still open, spread over the last weeks),
+two clocks per case (first response, resolution) with due/warn instants, three events per case. Realistic in
+what the sweep and the queue see: most clocks stopped long ago, open ones recently due or still running.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+import sqlalchemy as sa
+
+
+def recreate_database(url: str) -> None:
+    u = sa.make_url(url)
+    admin = sa.create_engine(u.set(drivername="postgresql+psycopg", database="postgres"),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
+        c.execute(sa.text(f'CREATE DATABASE "{u.database}"'))
+    admin.dispose()
+
+
+def main() -> None:
+    url = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    recreate_database(url)
+    from flask_migrate import upgrade
+
+    from caseflow import create_app
+    from caseflow.extensions import db
+    from caseflow.services import seed
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        seed.seed_configuration()
+        t0 = time.perf_counter()
+        sql = [
+            # cases: ids 1..n, received over three years ending now; the newest 2 % are open
+            f"""
+            INSERT INTO "case" (id, reference, year, number, kind, priority, status, category_id, office_id,
+                route_reason, company_name, contact_name, contact_email, contact_phone, subject, description,
+                language, tracking_salt, tracking_token_hash, created_at, first_response_at, closed_at,
+                next_due_at, next_warn_at, first_response_due_at)
+            SELECT g, 'CF-B-' || g, 2026, g, (ARRAY['errand','question','complaint','feedback'])[1 + g % 4],
+                CASE WHEN g % 10 = 0 THEN 'high' ELSE 'normal' END,
+                CASE WHEN g > {n} * 0.98 THEN (ARRAY['new','assigned','in_progress','awaiting_customer'])[1 + g % 4]
+                     ELSE 'closed' END,
+                1 + g % 11, 1 + g % 7, 'rule', 'Bolag ' || (g % 5000), 'Kontakt ' || g, 'k' || g || '@example.se',
+                '', 'Ärende ' || g, 'Beskrivning av ärende ' || g, 'sv', md5(g::text), md5('t' || g::text),
+                now() - ((({n} - g)::float / {n}) * interval '1095 days'),
+                CASE WHEN g > {n} * 0.99 THEN NULL
+                     ELSE now() - ((({n} - g)::float / {n}) * interval '1095 days') + interval '20 hours' END,
+                CASE WHEN g > {n} * 0.98 THEN NULL
+                     ELSE now() - ((({n} - g)::float / {n}) * interval '1095 days') + interval '9 days' END,
+                NULL, NULL, NULL
+            FROM generate_series(1, {n}) g
+            """,
+            "SELECT setval(pg_get_serial_sequence('case', 'id'), (SELECT max(id) FROM \"case\"))",
+            # clocks: first response (stopped when answered) and resolution (stopped when closed)
+            """
+            INSERT INTO sla_clock (case_id, name, unit, target, warn_percent, pausable, started_at, due_at, warn_at,
+                pauses, stopped_at, stop_reason, in_time, warned_at, breached_at, extension_weeks)
+            SELECT c.id, 'first_response', 'working_days', 2, 80, false, c.created_at,
+                c.created_at + interval '2 days', c.created_at + interval '38 hours', '[]'::json,
+                c.first_response_at, CASE WHEN c.first_response_at IS NULL THEN NULL ELSE 'responded' END,
+                CASE WHEN c.first_response_at IS NULL THEN NULL ELSE true END,
+                CASE WHEN c.first_response_at IS NULL AND c.created_at + interval '38 hours' < now() - interval '1 hour'
+                     THEN now() - interval '1 hour' END,
+                CASE WHEN c.first_response_at IS NULL AND c.created_at + interval '2 days' < now() - interval '1 hour'
+                     THEN now() - interval '1 hour' END, 0
+            FROM "case" c
+            """,
+            """
+            INSERT INTO sla_clock (case_id, name, unit, target, warn_percent, pausable, started_at, due_at, warn_at,
+                pauses, stopped_at, stop_reason, in_time, warned_at, breached_at, extension_weeks)
+            SELECT c.id, 'resolution', 'working_days', 10, 80, true, c.created_at,
+                c.created_at + interval '14 days', c.created_at + interval '11 days', '[]'::json,
+                c.closed_at, CASE WHEN c.closed_at IS NULL THEN NULL ELSE 'closed' END,
+                CASE WHEN c.closed_at IS NULL THEN NULL ELSE c.closed_at <= c.created_at + interval '14 days' END,
+                CASE WHEN c.closed_at IS NULL AND c.created_at + interval '11 days' < now() - interval '1 hour'
+                     THEN now() - interval '1 hour' END,
+                CASE WHEN c.closed_at IS NULL AND c.created_at + interval '14 days' < now() - interval '1 hour'
+                     THEN now() - interval '1 hour' END, 0
+            FROM "case" c
+            """,
+            # denormalised queue columns for open cases
+            """
+            UPDATE "case" c SET next_due_at = s.due, next_warn_at = s.warn
+            FROM (SELECT case_id, min(due_at) AS due, min(warn_at) AS warn FROM sla_clock
+                  WHERE stopped_at IS NULL GROUP BY case_id) s
+            WHERE s.case_id = c.id
+            """,
+            # events: received, routed, and closed/first_response
+            """
+            INSERT INTO case_event (case_id, at, kind, actor_kind, office_id, data)
+            SELECT id, created_at, 'received', 'company', office_id, '{}'::json FROM "case"
+            UNION ALL SELECT id, created_at, 'routed', 'system', office_id, '{}'::json FROM "case"
+            UNION ALL SELECT id, closed_at, 'closed', 'staff', office_id, '{"outcome": "answered"}'::json
+                      FROM "case" WHERE closed_at IS NOT NULL
+            """,
+            "ANALYZE",
+        ]
+        for stmt in sql:
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(stmt))
+        print(f"generated {n} cases in {time.perf_counter() - t0:.1f} s")
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
