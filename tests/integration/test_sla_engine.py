@@ -186,3 +186,37 @@ def test_queue_filters_at_risk_and_breached(submit, officer):
     assert ids(at_risk=True) == {risky.case_id}
     assert ids(breached=True) == {late.case_id}
     assert ok.case_id in ids()
+
+
+def test_two_concurrent_sweeps_record_each_breach_once(app, submit, is_postgres):
+    import threading
+
+    if not is_postgres:
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
+    receipts = [submit(when=local(2026, 11, 2, 10)) for _ in range(30)]
+    results, barrier = [], threading.Barrier(2)
+
+    def run():
+        with app.app_context():
+            barrier.wait()
+            results.append(sla.sweep(local(2026, 12, 28, 12), batch=7))
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r["breaches"] for r in results) == 60  # 30 cases x (first response + resolution)
+    for r in receipts:
+        assert len(events(r.case_id, "sla_breach")) == 2
+
+
+def test_configured_closed_day_moves_deadlines(submit):
+    from caseflow.models import CalendarSettings
+
+    settings = db.session.get(CalendarSettings, 1)
+    settings.extra_closed = ["2026-11-24"]  # a klämdag the municipality closes
+    db.session.commit()
+    r = submit(when=local(2026, 11, 23, 10))
+    assert as_local(clocks(r.case_id)["first_response"].due_at) == datetime(2026, 11, 26, 17)
