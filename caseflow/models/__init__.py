@@ -1,11 +1,13 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .case import Case, CaseEvent, CaseSequence, Message
+from .casework import Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
 from .org import ROLES, Category, Office, RoutingRule, User
 from .outbox import Outbox
 from .sla import CalendarSettings, SlaClock, SlaPolicy
 
 __all__ = [
+    "Attachment", "AuditLog", "CannedResponse", "CaseLink",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
     "RoutingRule", "User", "CalendarSettings", "SlaClock", "SlaPolicy",
 ]

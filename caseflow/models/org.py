@@ -23,6 +23,8 @@ class Office(db.Model):
     # The single entry point ("en väg in"): takes every case no rule routes elsewhere.
     is_entry: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Round-robin assignment: the officer who got the last case (routing rules with strategy round_robin).
+    round_robin_last_user_id: Mapped[int | None] = mapped_column()
 
     def display_name(self, lang: str = "sv") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name

@@ -32,7 +32,7 @@ def create_user(email: str, name: str, password: str, role: str, office_code: st
     if role not in ROLES:
         errors["role"] = "invalid_choice"
     if len(password or "") < 10:
-        errors["password"] = "too_short"  # noqa: S105 - an error code, not a password
+        errors["password"] = "too_short"
     office = None
     if office_code:
         office = db.session.scalar(sa.select(Office).where(Office.code == office_code))

@@ -3,21 +3,22 @@ an officer or lead sees and acts on the cases of their own office only; an admin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..domain import workflow
+from ..domain.identifiers import format_reference, parse_reference
 from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
-from ..models import Case, CaseEvent, Message, SlaClock, User
-from . import sla
+from ..models import CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
+from . import routing, sla
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
 
-OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "referred", "no_action")
+OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "referred", "no_action", "duplicate")
 MESSAGE_LIMIT = 10000
 
 
@@ -45,36 +46,6 @@ def get_case(user: User, case_id: int) -> Case:
     if case is None:
         raise NotFound("case")
     return case
-
-
-@dataclass
-class QueueFilter:
-    mine: bool = False
-    unassigned: bool = False
-    at_risk: bool = False  # past the warning instant of the nearest clock, not yet due
-    breached: bool = False  # past the nearest due instant
-
-
-def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: datetime | None = None) -> list[Case]:
-    """Open cases of the user's office, nearest due instant first (cases without a running clock last)."""
-    _require_staff(user)
-    filt = filt or QueueFilter()
-    now = now or datetime.now(UTC)
-    q = (
-        sa.select(Case)
-        .options(joinedload(Case.company), joinedload(Case.category), joinedload(Case.assignee))
-        .where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
-    )
-    if filt.mine:
-        q = q.where(Case.assignee_id == user.id)
-    if filt.unassigned:
-        q = q.where(Case.assignee_id.is_(None))
-    if filt.at_risk:
-        q = q.where(Case.next_warn_at <= now, Case.next_due_at >= now)
-    if filt.breached:
-        q = q.where(Case.next_due_at < now)
-    q = q.order_by(Case.next_due_at.is_(None), Case.next_due_at, Case.created_at, Case.id).limit(limit)
-    return list(db.session.scalars(q).unique())
 
 
 @dataclass
@@ -150,9 +121,8 @@ def add_note(user: User, case_id: int, body: str, now: datetime) -> Message:
     return msg
 
 
-def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = "") -> Case:
-    """Close the case with an outcome; the company is told by mail."""
-    case = get_case(user, case_id)
+def _close(user: User, case: Case, outcome: str, now: datetime, comment: str) -> None:
+    """Staged close (shared by close, bulk close and duplicates)."""
     if outcome not in OUTCOMES:
         raise InvalidInput({"outcome": "invalid_choice"})
     comment = (comment or "").strip()
@@ -168,6 +138,12 @@ def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = 
         _first_response(case, user, now)
     sla.on_closed(case, now, user)
     add_outbox("mail", {"template": "closed", "case_id": case.id}, case=case, at=now)
+
+
+def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = "") -> Case:
+    """Close the case with an outcome; the company is told by mail."""
+    case = get_case(user, case_id)
+    _close(user, case, outcome, now, comment)
     commit()
     return case
 
@@ -287,3 +263,141 @@ def extend_statutory_deadline(user: User, case_id: int, weeks: int, reason: str,
 def clocks(user: User, case: Case) -> list[SlaClock]:
     _require_staff(user)
     return sla.clocks_of(case)
+
+
+# -- assignment, rerouting, links, bulk -------------------------------------------------------------------------
+def _assign(user: User, case: Case, assignee_id: int | None, now: datetime) -> None:
+    """Staged: claim (None = the user) or assign to an officer/lead of the case's own office."""
+    assignee_id = assignee_id or user.id
+    if assignee_id not in {u.id for u in routing.officers_of(case.office_id)}:
+        raise InvalidInput({"assignee_id": "invalid_choice"})
+    if case.assignee_id == assignee_id:
+        return
+    before = case.assignee_id
+    old, new = _transition(case, "assign")
+    case.assignee_id = assignee_id
+    record(case, "assigned", now, actor=user, assignee_id=assignee_id, before=before, status_before=old,
+           status_after=new, how="claim" if assignee_id == user.id else "assign")
+
+
+def assign(user: User, case_id: int, assignee_id: int | None, now: datetime) -> Case:
+    """Claim a case (no assignee given) or assign/reassign it within the office."""
+    case = get_case(user, case_id)
+    _assign(user, case, assignee_id, now)
+    commit()
+    return case
+
+
+def reroute(user: User, case_id: int, office_id: int, reason: str, now: datetime) -> Case:
+    """Send the case to another office, with a required reason. Counted as a routing miss for the office
+    that sends it on; the new office's queue gets it unassigned, and its clocks keep running."""
+    case = get_case(user, case_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": "required"})
+    target = db.session.get(Office, office_id)
+    if target is None or not target.active:
+        raise InvalidInput({"office_id": "invalid_choice"})
+    if target.id == case.office_id:
+        raise InvalidInput({"office_id": "same_office"})
+    if not case.is_open:
+        raise Conflict("closed")
+    from_office = case.office_id
+    record(case, "rerouted", now, actor=user, from_office_id=from_office, to_office_id=target.id,
+           to_office_name=target.name, reason=reason)  # recorded on the sending office (routing miss)
+    case.office_id, case.assignee_id = target.id, None
+    if case.status == workflow.ASSIGNED:
+        case.status = workflow.NEW
+    commit()
+    return case
+
+
+LINK_KINDS = ("related", "duplicate_of")
+
+
+def link(user: User, case_id: int, other_reference: str, kind: str, now: datetime) -> Case:
+    """Link two cases. ``duplicate_of`` also closes this case as a duplicate; both keep their histories."""
+    case = get_case(user, case_id)
+    if kind not in LINK_KINDS:
+        raise InvalidInput({"kind": "invalid_choice"})
+    parsed = parse_reference(other_reference)
+    other = db.session.scalar(sa.select(Case).where(Case.reference == format_reference(*parsed))) if parsed else None
+    if other is None or (user.role != "admin" and other.office_id != user.office_id and
+                         other.office_id != case.office_id):
+        raise InvalidInput({"other_reference": "unknown_case"})
+    if other.id == case.id:
+        raise InvalidInput({"other_reference": "same_case"})
+    exists = db.session.scalar(sa.select(CaseLink.id).where(
+        CaseLink.case_id == case.id, CaseLink.other_case_id == other.id, CaseLink.kind == kind))
+    if exists:
+        raise Conflict("already_linked")
+    db.session.add(CaseLink(case_id=case.id, other_case_id=other.id, kind=kind, created_at=now,
+                            created_by_id=user.id))
+    record(case, "linked", now, actor=user, other_case_id=other.id, other_reference=other.reference, kind=kind)
+    record(other, "linked", now, actor=user, other_case_id=case.id, other_reference=case.reference,
+           kind="duplicate" if kind == "duplicate_of" else kind)
+    if kind == "duplicate_of" and case.is_open:
+        _close(user, case, "duplicate", now, "")
+    commit()
+    return case
+
+
+def links_of(user: User, case: Case) -> list[tuple[str, Case]]:
+    """(kind, other case) for a case, both directions, for the case page."""
+    _require_staff(user)
+    out = []
+    for ln in db.session.scalars(sa.select(CaseLink).options(joinedload(CaseLink.other))
+                                 .where(CaseLink.case_id == case.id)):
+        out.append((ln.kind, ln.other))
+    for ln in db.session.scalars(sa.select(CaseLink).options(joinedload(CaseLink.case))
+                                 .where(CaseLink.other_case_id == case.id)):
+        out.append(("duplicate" if ln.kind == "duplicate_of" else ln.kind, ln.case))
+    return out
+
+
+@dataclass
+class BulkResult:
+    done: list[str]
+    skipped: list[str]
+
+
+def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_id: int | None = None,
+         outcome: str | None = None) -> BulkResult:
+    """Assign or close many cases of the user's office at once. Cases where the action is not possible
+    (another office, already closed) are skipped and reported, the rest done in one transaction."""
+    _require_staff(user)
+    if action not in ("assign", "close"):
+        raise InvalidInput({"action": "invalid_choice"})
+    if action == "close" and outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": "invalid_choice"})
+    result = BulkResult([], [])
+    cases = db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids or [-1]), _office_scope(user))).all()
+    for case in cases:
+        try:
+            if action == "assign":
+                _assign(user, case, assignee_id, now)
+            else:
+                _close(user, case, outcome, now, "")
+            result.done.append(case.reference)
+        except (Conflict, InvalidInput):
+            result.skipped.append(case.reference)
+    result.skipped += [f"#{i}" for i in set(case_ids) - {c.id for c in cases}]
+    commit()
+    return result
+
+
+def canned_responses(user: User, case: Case) -> list[CannedResponse]:
+    _require_staff(user)
+    return list(db.session.scalars(sa.select(CannedResponse).where(
+        CannedResponse.active.is_(True),
+        sa.or_(CannedResponse.office_id.is_(None), CannedResponse.office_id == case.office_id),
+    ).order_by(CannedResponse.title)))
+
+
+def colleagues(user: User) -> list[User]:
+    """Officers and leads the user may filter and assign by (their office; all for an admin)."""
+    _require_staff(user)
+    q = sa.select(User).where(User.active.is_(True), User.role.in_(("officer", "lead")))
+    if user.role != "admin":
+        q = q.where(User.office_id == user.office_id)
+    return list(db.session.scalars(q.order_by(User.name)))

@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ..domain import routing, workflow
+from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier
+from ..domain.routing import RouteDecision
 from ..extensions import db
-from ..models import Case, CaseSequence, Category, Company, Office, RoutingRule
-from . import sla, tracking
+from ..models import Case, CaseSequence, Category, Company, Office
+from . import routing, sla, tracking
 from .errors import InvalidInput
 from .unit import add_outbox, commit, record
 
@@ -79,6 +80,11 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     office = db.session.get(Office, decision.office_id)
     record(case, "routed", now, office_id=office.id, office_name=office.name, rule_id=decision.rule_id,
            reason=decision.reason)
+    assignee = routing.pick_assignee(office.id, decision.assign_strategy)
+    if assignee is not None:
+        case.assignee_id, case.status = assignee.id, workflow.next_status(case.status, "assign")
+        record(case, "assigned", now, assignee_id=assignee.id, assignee_name=assignee.name,
+               how=decision.assign_strategy)
     for c in clocks:
         record(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
     add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
@@ -129,36 +135,8 @@ def _company_for(ident, name: str) -> Company:
     return company
 
 
-def _route(sub: Submission, category: Category | None, ident) -> routing.RouteDecision:
-    rows = db.session.scalars(
-        sa.select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)
-    ).all()
-    rules = [
-        routing.RuleSpec(
-            id=r.id, office_id=r.office_id,
-            kinds=frozenset(_split(r.kinds)),
-            category_ids=frozenset([r.category_id]) if r.category_id else frozenset(),
-            keywords=tuple(_split(r.keywords)),
-            org_numbers=frozenset(_split(r.org_numbers)),
-            legal_forms=frozenset(_split(r.legal_forms)),
-            assign_strategy=r.assign_strategy,
-        )
-        for r in rows
-    ]
-    entry = db.session.scalar(sa.select(Office.id).where(Office.is_entry.is_(True)).order_by(Office.id).limit(1))
-    if entry is None:
-        entry = db.session.scalar(sa.select(Office.id).order_by(Office.id).limit(1))
-    if entry is None:
-        raise RuntimeError("no office configured: run `caseflow seed-demo` or create one")
-    facts = routing.CaseFacts(
-        kind=sub.kind, category_id=category.id if category else None, subject=sub.subject,
-        description=sub.description, org_number=ident.number, legal_form=ident.legal_form,
-    )
-    return routing.route(facts, rules, entry, category.default_office_id if category else None)
-
-
-def _split(text: str) -> list[str]:
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
+def _route(sub: Submission, category: Category | None, ident) -> RouteDecision:
+    return routing.decide(sub.kind, category, sub.subject, sub.description, ident)
 
 
 def _next_number(year: int) -> int:

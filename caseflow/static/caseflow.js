@@ -14,6 +14,18 @@
     radios.forEach(function (r) { r.addEventListener("change", update); });
     update();
   }
+  // Canned responses: insert the chosen text into the reply box.
+  var canned = document.getElementById("canned-pick");
+  if (canned) {
+    canned.addEventListener("change", function () {
+      var target = document.getElementById(canned.getAttribute("data-target"));
+      if (target && canned.value) {
+        target.value = target.value ? target.value + "\n\n" + canned.value : canned.value;
+        target.focus();
+      }
+      canned.value = "";
+    });
+  }
   // After a failed submit, move focus to the error summary so screen readers announce it.
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }

@@ -25,7 +25,7 @@ GROUND_LABELS = {
 OUTCOME_LABELS = {
     "answered": _l("Answered"), "granted": _l("Granted"), "partly_granted": _l("Partly granted"),
     "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"), "referred": _l("Referred elsewhere"),
-    "no_action": _l("No action needed"),
+    "no_action": _l("No action needed"), "duplicate": _l("Duplicate of another case"),
 }
 EVENT_LABELS = {
     "received": _l("Case received and registered"), "routed": _l("Routed to office"),
@@ -38,7 +38,8 @@ EVENT_LABELS = {
     "clock_resumed": _l("Clock resumed"),
     "clock_waiting_for_completion": _l("Statutory clock waits for the completion"),
     "sla_warning": _l("At risk (80 percent of the time used)"), "sla_breach": _l("Deadline breached"),
-    "pbl_extended": _l("Statutory deadline extended"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
+    "pbl_extended": _l("Statutory deadline extended"), "rerouted": _l("Sent to another office"),
+    "linked": _l("Linked"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
 }
 CLOCK_LABELS = {
     "first_response": _l("First response"), "acknowledgement": _l("Complaint acknowledged"),
@@ -48,6 +49,7 @@ CLOCK_LABELS = {
 UNIT_LABELS = {"working_hours": _l("working hours"), "working_days": _l("working days"),
                "calendar_weeks": _l("weeks")}
 
+LINK_LABELS = {"related": _l("Related"), "duplicate_of": _l("Duplicate of"), "duplicate": _l("Has duplicate")}
 ACTOR_LABELS = {"company": _l("The company"), "system": _l("caseflow (automatic)")}
 
 
@@ -125,7 +127,7 @@ def register(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS, STAFF_STATUS_LABELS=STAFF_STATUS_LABELS, KIND_LABELS=KIND_LABELS,
         GROUND_LABELS=GROUND_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, EVENT_LABELS=EVENT_LABELS,
         ACTOR_LABELS=ACTOR_LABELS, CLOCK_LABELS=CLOCK_LABELS, UNIT_LABELS=UNIT_LABELS, clock_view=clock_view,
-        fl12_due=fl12_due,
+        fl12_due=fl12_due, LINK_LABELS=LINK_LABELS,
         current_lang=lang, due_state=due_state,
     )
 

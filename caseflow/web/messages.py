@@ -10,6 +10,11 @@ FIELD_ERRORS = {
     "org_checksum": _l("The organisation number is not valid: the last digit (check digit) does not match. "
                        "Please check for a typo."),
     "org_date": _l("The personal identity number does not contain a valid date."),
+    "same_office": _l("The case is already at that office."),
+    "unknown_case": _l("There is no case with that number that you can see."),
+    "same_case": _l("A case cannot be linked to itself."),
+    "taken": _l("That is already in use."),
+    "too_short": _l("Too short: at least 10 characters."),
 }
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from caseflow.extensions import db
 from caseflow.models import Case, CaseEvent, Outbox, SlaClock
-from caseflow.services import casework, public, sla
+from caseflow.services import casework, finding, public, sla
 from caseflow.services.errors import Conflict, InvalidInput
 
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -182,7 +182,7 @@ def test_queue_filters_at_risk_and_breached(submit, officer):
     risky = submit(when=local(2026, 11, 23, 10))
     late = submit(when=local(2026, 11, 19, 10))
     now = local(2026, 11, 25, 13)
-    ids = lambda **f: {c.id for c in casework.queue(o, casework.QueueFilter(**f), now=now)}  # noqa: E731
+    ids = lambda **f: {c.id for c in finding.queue(o, finding.QueueFilter(**f), now=now)}  # noqa: E731
     assert ids(at_risk=True) == {risky.case_id}
     assert ids(breached=True) == {late.case_id}
     assert ok.case_id in ids()

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
@@ -8,6 +8,8 @@ from ..helpers import OUTCOME_LABELS
 from ..messages import choices
 
 REQUIRED = _l("Please write something first.")
+# "duplicate" is set by linking a case to its original, not chosen by hand
+OUTCOME_CHOICES = choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES if o != "duplicate"])
 TOO_LONG = _l("The text is too long.")
 
 
@@ -23,7 +25,7 @@ class NoteForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     outcome = SelectField(_l("Outcome"),
-                          choices=choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES]),
+                          choices=OUTCOME_CHOICES,
                           validators=[DataRequired(message=_l("Please choose an outcome."))])
     comment = TextAreaField(_l("Closing message to the company (optional)"),
                             validators=[Optional(), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
@@ -36,7 +38,7 @@ class CompletionForm(FlaskForm):
 
 class DecideForm(FlaskForm):
     outcome = SelectField(_l("Outcome"),
-                          choices=choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES]),
+                          choices=OUTCOME_CHOICES,
                           validators=[DataRequired(message=_l("Please choose an outcome."))])
     text = TextAreaField(_l("Decision text to the company"),
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
@@ -60,3 +62,41 @@ class ExtendForm(FlaskForm):
                                      NumberRange(min=1, max=10, message=_l("Between 1 and 10 weeks."))])
     reason = TextAreaField(_l("Reason for the extension (recorded decision)"),
                            validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
+
+
+class AssignForm(FlaskForm):
+    assignee_id = SelectField(_l("Assign to"), coerce=int, validate_choice=False)
+
+
+class RerouteForm(FlaskForm):
+    office_id = SelectField(_l("Send to office"), coerce=int,
+                            validators=[DataRequired(message=_l("Please choose an office."))], validate_choice=False)
+    reason = TextAreaField(_l("Why does the case belong there?"),
+                           validators=[DataRequired(message=REQUIRED), Length(max=2000, message=TOO_LONG)])
+
+
+class LinkForm(FlaskForm):
+    other_reference = StringField(
+        _l("Case number of the other case"),
+        validators=[DataRequired(message=_l("Please give a case number, e.g. CF-2026-00012."))])
+    kind = SelectField(_l("Link"), choices=choices([
+        ("related", _l("Related case")),
+        ("duplicate_of", _l("This case is a duplicate of it (closes this case)"))]))
+
+
+class BulkForm(FlaskForm):
+    action = SelectField(_l("With the chosen cases"), choices=choices([
+        ("claim", _l("Assign to me")), ("close_answered", _l("Close as answered")),
+        ("close_no_action", _l("Close: no action needed"))]))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    q = StringField(_l("Search"), description=_l("Case number, organisation number, company, contact or words"))
+    status = SelectField(_l("Status"), validate_choice=False)
+    kind = SelectField(_l("Kind"), validate_choice=False)
+    category_id = SelectField(_l("Area"), coerce=int, validate_choice=False)
+    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
+    older_than_days = IntegerField(_l("Older than (days)"), validators=[Optional(), NumberRange(min=0, max=10000)])

@@ -5,20 +5,25 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...services import casework, sla
+from ...services import casework, catalog, finding, routing, sla
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
-from ..messages import apply_errors
+from ..messages import apply_errors, choices
 from . import bp
 from .forms import (
+    AssignForm,
+    BulkForm,
     CloseForm,
     CompletionForm,
     DecideForm,
     DecisionRequestForm,
     ExtendForm,
+    LinkForm,
     NoteForm,
     ReasonForm,
     ReplyForm,
+    RerouteForm,
+    SearchForm,
 )
 
 # form name on the case page -> (form class, field prefix)
@@ -27,6 +32,8 @@ CASE_FORMS = {
     "completion_form": (CompletionForm, "completion"), "decide_form": (DecideForm, "decide"),
     "reopen_form": (ReasonForm, "reopen"), "delay_form": (ReasonForm, "delay"),
     "fl12_form": (DecisionRequestForm, "fl12"), "extend_form": (ExtendForm, "extend"),
+    "assign_form": (AssignForm, "assign"), "reroute_form": (RerouteForm, "reroute"),
+    "link_form": (LinkForm, "link"),
 }
 QUEUE_FILTERS = ("mine", "unassigned", "at_risk", "breached")
 
@@ -35,10 +42,61 @@ QUEUE_FILTERS = ("mine", "unassigned", "at_risk", "breached")
 @login_required
 def queue():
     f = request.args.get("f", "")
-    filt = casework.QueueFilter(**{f: True}) if f in QUEUE_FILTERS else casework.QueueFilter()
+    filt = finding.QueueFilter(**{f: True}) if f in QUEUE_FILTERS else finding.QueueFilter()
     now = datetime.now(UTC)
-    return render_template("officer/queue.html", cases=casework.queue(current_user, filt, now=now),
-                           f=f if f in QUEUE_FILTERS else "", now=now)
+    return render_template("officer/queue.html", cases=finding.queue(current_user, filt, now=now),
+                           f=f if f in QUEUE_FILTERS else "", now=now, bulk_form=BulkForm())
+
+
+@bp.post("/bulk")
+@login_required
+@form_view
+def bulk():
+    form = BulkForm()
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Choose one or more cases first."), "info")
+        return redirect(url_for("officer.queue"))
+    action = form.action.data
+    now = datetime.now(UTC)
+    if action == "claim":
+        res = casework.bulk(current_user, ids, "assign", now)
+    else:
+        res = casework.bulk(current_user, ids, "close", now, outcome=action.removeprefix("close_"))
+    flash(_("Done: %(done)s. Skipped: %(skipped)s.", done=", ".join(res.done) or "–",
+            skipped=", ".join(res.skipped) or "–"), "success")
+    return redirect(url_for("officer.queue"))
+
+
+@bp.get("/search")
+@login_required
+def search():
+    form = SearchForm(request.args)
+    _search_choices(form)
+    s = finding.Search(text=form.q.data or "", status=form.status.data or "", kind=form.kind.data or "",
+                       category_id=form.category_id.data or None, assignee_id=form.assignee_id.data or None,
+                       older_than_days=form.older_than_days.data if form.validate() else None)
+    page = finding.search(current_user, s, cursor=request.args.get("after"))
+    args = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template("officer/search.html", form=form, page=page, args=args, now=datetime.now(UTC))
+
+
+def _search_choices(form) -> None:
+    from ...domain import workflow
+    from ..helpers import KIND_LABELS, STAFF_STATUS_LABELS
+    from ..messages import choices
+
+    form.status.choices = choices([("", _("Any")), ("open", _("Open"))] +
+                                  [(st, STAFF_STATUS_LABELS[st]) for st in workflow.STATUSES])
+    form.kind.choices = choices([("", _("Any"))] + [(k, KIND_LABELS[k]) for k in workflow.KINDS])
+    form.category_id.choices = choices([(0, _("Any"))] + [(c.id, c.display_name()) for c in catalog.categories()])
+    form.assignee_id.choices = choices([(0, _("Anyone"))] + [(u.id, u.name) for u in casework.colleagues(current_user)])
+
+
+@bp.get("/overview")
+@login_required
+def overview():
+    return render_template("officer/overview.html", ov=finding.lead_overview(current_user), now=datetime.now(UTC))
 
 
 def _case_page(case_id: int, status: int = 200, **forms):
@@ -46,9 +104,15 @@ def _case_page(case_id: int, status: int = 200, **forms):
     for name, (cls, prefix) in CASE_FORMS.items():
         forms.setdefault(name, cls(prefix=prefix, formdata=None))
     forms["fl12_form"].requested_on.data = forms["fl12_form"].requested_on.data or datetime.now(UTC).date()
+    forms["assign_form"].assignee_id.choices = choices(
+        [(0, _("Me"))] + [(u.id, u.name) for u in routing.officers_of(case.office_id) if u.id != current_user.id])
+    forms["reroute_form"].office_id.choices = choices(
+        [(0, _("Choose…"))] + [(o.id, o.name) for o in catalog.offices() if o.id != case.office_id])
     return render_template("officer/case.html", case=case, timeline=casework.timeline(current_user, case),
                            clocks=casework.clocks(current_user, case), clock_history=sla.clock_history(case),
-                           calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200, **forms), status
+                           calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
+                           links=casework.links_of(current_user, case),
+                           canned=casework.canned_responses(current_user, case), **forms), status
 
 
 @bp.get("/cases/<int:case_id>")
@@ -103,3 +167,9 @@ _route("fl12", "fl12_form", _l("The request for a decision was registered. Four 
            current_user, cid, datetime.combine(f.requested_on.data, time(12), tzinfo=sla.calendar().tz), now))
 _route("extend", "extend_form", _l("The statutory deadline was extended."),
        lambda cid, f, now: casework.extend_statutory_deadline(current_user, cid, f.weeks.data, f.reason.data, now))
+_route("assign", "assign_form", _l("The case was assigned."),
+       lambda cid, f, now: casework.assign(current_user, cid, f.assignee_id.data or None, now))
+_route("reroute", "reroute_form", _l("The case was sent to the other office."),
+       lambda cid, f, now: casework.reroute(current_user, cid, f.office_id.data, f.reason.data, now))
+_route("link", "link_form", _l("The cases were linked."),
+       lambda cid, f, now: casework.link(current_user, cid, f.other_reference.data, f.kind.data, now))

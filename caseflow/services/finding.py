@@ -1,0 +1,156 @@
+"""Finding cases: the work queue, search with filters and keyset pagination, and the lead's overview.
+All scoped to what the user may see (their office; an admin everything)."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..domain import workflow
+from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
+from ..extensions import db
+from ..models import Case, Company, User
+from .casework import _office_scope, _require_staff
+
+
+@dataclass
+class QueueFilter:
+    mine: bool = False
+    unassigned: bool = False
+    at_risk: bool = False  # past the warning instant of the nearest clock, not yet due
+    breached: bool = False  # past the nearest due instant
+
+
+def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: datetime | None = None) -> list[Case]:
+    """Open cases of the user's office, nearest due instant first (cases without a running clock last)."""
+    _require_staff(user)
+    filt = filt or QueueFilter()
+    now = now or datetime.now(UTC)
+    q = (
+        sa.select(Case)
+        .options(joinedload(Case.company), joinedload(Case.category), joinedload(Case.assignee))
+        .where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
+    )
+    if filt.mine:
+        q = q.where(Case.assignee_id == user.id)
+    if filt.unassigned:
+        q = q.where(Case.assignee_id.is_(None))
+    if filt.at_risk:
+        q = q.where(Case.next_warn_at <= now, Case.next_due_at >= now)
+    if filt.breached:
+        q = q.where(Case.next_due_at < now)
+    q = q.order_by(Case.next_due_at.is_(None), Case.next_due_at, Case.created_at, Case.id).limit(limit)
+    return list(db.session.scalars(q).unique())
+
+
+@dataclass
+class Search:
+    text: str = ""  # a reference, an org-nr, or words in company, contact, subject, description
+    status: str = ""  # a status, "open", or "" for any
+    kind: str = ""
+    category_id: int | None = None
+    assignee_id: int | None = None
+    older_than_days: int | None = None
+
+
+@dataclass
+class Page:
+    cases: list[Case]
+    next_cursor: str | None
+
+
+def _encode(case: Case) -> str:
+    return base64.urlsafe_b64encode(f"{case.created_at.isoformat()}|{case.id}".encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        at, cid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(at), int(cid)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def search(user: User, s: Search, cursor: str | None = None, limit: int = 50,
+           now: datetime | None = None) -> Page:
+    """Newest first. Keyset pagination on (created_at, id): page N costs the same as page 1."""
+    _require_staff(user)
+    now = now or datetime.now(UTC)
+    q = sa.select(Case).options(joinedload(Case.company), joinedload(Case.assignee), joinedload(Case.category)) \
+        .where(_office_scope(user))
+    text = (s.text or "").strip()
+    if text:
+        ref = parse_reference(text)
+        try:
+            ident = parse_company_identifier(text)
+        except InvalidIdentifier:
+            ident = None
+        if ref:
+            q = q.where(Case.reference == format_reference(*ref))
+        elif ident:
+            q = q.join(Company, Case.company_id == Company.id).where(Company.org_number == ident.number)
+        else:
+            like = f"%{text.lower()}%"
+            q = q.where(sa.or_(
+                sa.func.lower(Case.company_name).like(like), sa.func.lower(Case.contact_name).like(like),
+                sa.func.lower(Case.contact_email).like(like), sa.func.lower(Case.subject).like(like),
+                sa.func.lower(Case.description).like(like),
+            ))
+    if s.status == "open":
+        q = q.where(Case.status.in_(workflow.OPEN_STATUSES))
+    elif s.status in workflow.STATUSES:
+        q = q.where(Case.status == s.status)
+    if s.kind in workflow.KINDS:
+        q = q.where(Case.kind == s.kind)
+    if s.category_id:
+        q = q.where(Case.category_id == s.category_id)
+    if s.assignee_id:
+        q = q.where(Case.assignee_id == s.assignee_id)
+    if s.older_than_days:
+        q = q.where(Case.created_at <= now - timedelta(days=s.older_than_days))
+    after = _decode(cursor) if cursor else None
+    if after:
+        q = q.where(sa.tuple_(Case.created_at, Case.id) < sa.tuple_(*after))
+    rows = list(db.session.scalars(q.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, _encode(rows[-1]) if more and rows else None)
+
+
+@dataclass
+class OfficerLoad:
+    user: User
+    open: int
+    breached: int
+
+
+@dataclass
+class Overview:
+    load: list[OfficerLoad]
+    unassigned: int
+    breached: int
+    oldest: list[Case]
+
+
+def lead_overview(user: User, now: datetime | None = None) -> Overview:
+    """The office at a glance for its lead: open and breached cases per officer, unassigned, oldest open."""
+    _require_staff(user)
+    now = now or datetime.now(UTC)
+    open_in_scope = sa.and_(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
+    rows = db.session.execute(
+        sa.select(Case.assignee_id, sa.func.count(),
+                  sa.func.sum(sa.case((Case.next_due_at < now, 1), else_=0)))
+        .where(open_in_scope).group_by(Case.assignee_id)
+    ).all()
+    per = {aid: (n, int(b or 0)) for aid, n, b in rows}
+    staff_q = sa.select(User).where(User.active.is_(True), User.role.in_(("officer", "lead")))
+    if user.role != "admin":
+        staff_q = staff_q.where(User.office_id == user.office_id)
+    staff = db.session.scalars(staff_q.order_by(User.name)).all()
+    load = [OfficerLoad(u, *per.get(u.id, (0, 0))) for u in staff]
+    oldest = list(db.session.scalars(sa.select(Case).options(joinedload(Case.assignee))
+                                     .where(open_in_scope).order_by(Case.created_at, Case.id).limit(10)))
+    return Overview(load, per.get(None, (0, 0))[0], sum(b for _, b in per.values()), oldest)

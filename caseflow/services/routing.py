@@ -1,0 +1,75 @@
+"""Routing in the database's terms: load the rules, ask the pure domain where a case goes, and apply the
+rule's assignment strategy. Used by intake and by the admin's "test this rule" box."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..domain import routing, workflow
+from ..domain.identifiers import CompanyIdentifier
+from ..extensions import db
+from ..models import Case, Category, Office, RoutingRule, User
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def rule_specs() -> list[routing.RuleSpec]:
+    rows = db.session.scalars(
+        sa.select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)
+    ).all()
+    return [
+        routing.RuleSpec(
+            id=r.id, office_id=r.office_id, kinds=frozenset(_split(r.kinds)),
+            category_ids=frozenset([r.category_id]) if r.category_id else frozenset(),
+            keywords=tuple(_split(r.keywords)), org_numbers=frozenset(_split(r.org_numbers)),
+            legal_forms=frozenset(_split(r.legal_forms)), assign_strategy=r.assign_strategy,
+        )
+        for r in rows
+    ]
+
+
+def entry_office_id() -> int:
+    entry = db.session.scalar(sa.select(Office.id).where(Office.is_entry.is_(True), Office.active.is_(True))
+                              .order_by(Office.id).limit(1))
+    if entry is None:
+        entry = db.session.scalar(sa.select(Office.id).order_by(Office.id).limit(1))
+    if entry is None:
+        raise RuntimeError("no office configured: run `caseflow seed-demo` or create one")
+    return entry
+
+
+def decide(kind: str, category: Category | None, subject: str, description: str,
+           ident: CompanyIdentifier | None) -> routing.RouteDecision:
+    """Where a case with these facts goes, and by which rule (or fallback)."""
+    facts = routing.CaseFacts(
+        kind=kind, category_id=category.id if category else None, subject=subject, description=description,
+        org_number=ident.number if ident else None, legal_form=ident.legal_form if ident else None,
+    )
+    return routing.route(facts, rule_specs(), entry_office_id(), category.default_office_id if category else None)
+
+
+def officers_of(office_id: int) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(
+        User.office_id == office_id, User.role.in_(("officer", "lead")), User.active.is_(True)).order_by(User.id)))
+
+
+def pick_assignee(office_id: int, strategy: str) -> User | None:
+    """Assignment strategy of a routing rule: none, round_robin (next officer after the last one), or
+    least_open (the officer with the fewest open cases; ties to the lowest id)."""
+    if strategy not in ("round_robin", "least_open"):
+        return None
+    officers = [u for u in officers_of(office_id) if u.role == "officer"] or officers_of(office_id)
+    if not officers:
+        return None
+    if strategy == "round_robin":
+        office = db.session.get(Office, office_id, with_for_update=True)
+        last = office.round_robin_last_user_id or 0
+        chosen = next((u for u in officers if u.id > last), officers[0])
+        office.round_robin_last_user_id = chosen.id
+        return chosen
+    counts = dict(db.session.execute(
+        sa.select(Case.assignee_id, sa.func.count()).where(
+            Case.assignee_id.in_([u.id for u in officers]), Case.status.in_(workflow.OPEN_STATUSES))
+        .group_by(Case.assignee_id)).all())
+    return min(officers, key=lambda u: (counts.get(u.id, 0), u.id))

@@ -1,0 +1,98 @@
+"""One form per configuration entity; field names are the model's attribute names."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ...domain.sla import UNITS
+from ...models import ROLES
+from ..helpers import KIND_LABELS, UNIT_LABELS
+from ..messages import choices
+
+REQUIRED = _l("Please fill in this field.")
+
+
+class OfficeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=40)])
+    name = StringField(_l("Name (Swedish)"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
+    email = StringField(_l("Office e-mail"), validators=[Optional(), Length(max=254)])
+    is_entry = BooleanField(_l("Entry point: gets every case no rule routes elsewhere"))
+    active = BooleanField(_l("Active"), default=True)
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=60)])
+    name = StringField(_l("Name (Swedish)"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
+    kinds = StringField(_l("Kinds it accepts (comma-separated: errand, question, complaint, feedback)"),
+                        default="errand,question,complaint,feedback", validators=[DataRequired(message=REQUIRED)])
+    default_office_id = SelectField(_l("Default office"), coerce=int, validate_choice=False)
+    statutory = SelectField(_l("Statutory clock"), choices=choices([
+        ("", _l("None")), ("pbl_bygglov", _l("PBL: bygglov / förhandsbesked (10 weeks)")),
+        ("pbl_anmalan", _l("PBL: anmälan (4 weeks)"))]))
+    position = IntegerField(_l("Order in lists"), default=0, validators=[Optional()])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class RuleForm(FlaskForm):
+    position = IntegerField(_l("Order (lower is tried first)"), default=100, validators=[Optional()])
+    name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    office_id = SelectField(_l("Route to office"), coerce=int, validate_choice=False)
+    kinds = StringField(_l("Kinds (comma-separated, empty = any)"), validators=[Optional()])
+    category_id = SelectField(_l("Category (empty = any)"), coerce=int, validate_choice=False)
+    keywords = StringField(_l("Keywords in subject or description (comma-separated, any of them)"),
+                           validators=[Optional()])
+    org_numbers = StringField(_l("Organisation numbers (comma-separated)"), validators=[Optional()])
+    legal_forms = StringField(_l("Legal forms (comma-separated, e.g. aktiebolag, sole_trader)"),
+                              validators=[Optional()])
+    assign_strategy = SelectField(_l("Assignment"), choices=choices([
+        ("none", _l("None: the office's queue")), ("round_robin", _l("Round robin")),
+        ("least_open", _l("Officer with the fewest open cases"))]))
+    active = BooleanField(_l("Active"), default=True)
+
+
+class PolicyForm(FlaskForm):
+    clock = SelectField(_l("Clock"), choices=choices([
+        ("first_response", _l("First response")), ("acknowledgement", _l("Complaint acknowledged")),
+        ("resolution", _l("Answer / decision"))]))
+    kind = SelectField(_l("Kind (empty = any)"),
+                       choices=choices([("", _l("Any"))] + [(k, v) for k, v in KIND_LABELS.items()]))
+    category_id = SelectField(_l("Category (empty = any)"), coerce=int, validate_choice=False)
+    priority = SelectField(_l("Priority (empty = any)"),
+                           choices=choices([("", _l("Any")), ("normal", _l("Normal")), ("high", _l("Urgent"))]))
+    unit = SelectField(_l("Unit"), choices=choices([(u, UNIT_LABELS[u]) for u in UNITS]))
+    target = IntegerField(_l("Target"), validators=[DataRequired(message=REQUIRED), NumberRange(min=1, max=1000)])
+    warn_percent = IntegerField(_l("Warn at (percent of the target)"), default=80,
+                                validators=[DataRequired(message=REQUIRED), NumberRange(min=1, max=99)])
+    pauses = BooleanField(_l("Pauses while waiting for the company"))
+    label = StringField(_l("Description"), validators=[Optional(), Length(max=120)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class CannedForm(FlaskForm):
+    office_id = SelectField(_l("Office (empty = all offices)"), coerce=int, validate_choice=False)
+    title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class UserForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    role = SelectField(_l("Role"), choices=choices([(r, r) for r in ROLES]))
+    office_id = SelectField(_l("Office"), coerce=int, validate_choice=False)
+    password = PasswordField(_l("New password (at least 10 characters; empty keeps the current one)"),
+                             validators=[Optional()])
+    active = BooleanField(_l("Active (can log in)"), default=True)
+
+
+class RouteTestForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    kind = SelectField(_l("Kind"), choices=choices(list(KIND_LABELS.items())))
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    subject = StringField(_l("Subject"), validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+    org_number = StringField(_l("Organisation number"), validators=[Optional()])

@@ -1,0 +1,105 @@
+from datetime import UTC, datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ...services import admin, catalog
+from ...services.errors import InvalidInput, NotFound
+from .. import form_view
+from ..messages import apply_errors, choices
+from . import bp
+from .forms import CannedForm, CategoryForm, OfficeForm, PolicyForm, RouteTestForm, RuleForm, UserForm
+
+# entity -> (form, title, list columns)
+RESOURCES = {
+    "offices": (OfficeForm, _l("Offices"), ["code", "name", "is_entry", "active"]),
+    "categories": (CategoryForm, _l("Categories"), ["code", "name", "kinds", "statutory", "active"]),
+    "rules": (RuleForm, _l("Routing rules"), ["position", "name", "kinds", "keywords", "assign_strategy", "active"]),
+    "policies": (PolicyForm, _l("Service promises (SLA)"),
+                 ["clock", "kind", "category_id", "priority", "unit", "target", "pauses", "active"]),
+    "canned": (CannedForm, _l("Canned responses"), ["title", "office_id", "active"]),
+    "users": (UserForm, _l("Users and roles"), ["name", "email", "role", "office_id", "active"]),
+}
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    admin.require_admin(current_user)  # Forbidden -> 403 page
+
+
+def _fill_choices(form) -> None:
+    offices = [(o.id, o.name) for o in catalog.offices()]
+    cats = [(c.id, c.name) for c in catalog.categories()]
+    if hasattr(form, "office_id"):
+        first = _("None") if isinstance(form, (CannedForm, UserForm)) else _("Choose…")
+        form.office_id.choices = choices([(0, first)] + offices)
+    if hasattr(form, "default_office_id"):
+        form.default_office_id.choices = choices([(0, _("None"))] + offices)
+    if hasattr(form, "category_id"):
+        form.category_id.choices = choices([(0, _("Any"))] + cats)
+
+
+@bp.get("/")
+def index():
+    return render_template("admin/index.html", resources=RESOURCES)
+
+
+@bp.get("/<entity>/")
+def listing(entity: str):
+    if entity not in RESOURCES:
+        raise NotFound(entity)
+    _, title, columns = RESOURCES[entity]
+    return render_template("admin/list.html", entity=entity, title=title, columns=columns,
+                           rows=admin.listing(current_user, entity))
+
+
+@bp.route("/<entity>/new", methods=["GET", "POST"], defaults={"obj_id": None})
+@bp.route("/<entity>/<int:obj_id>", methods=["GET", "POST"])
+@form_view
+def edit(entity: str, obj_id: int | None):
+    if entity not in RESOURCES:
+        raise NotFound(entity)
+    form_cls, title, _cols = RESOURCES[entity]
+    obj = admin.get(current_user, entity, obj_id) if obj_id else None
+    form = form_cls(obj=obj)
+    _fill_choices(form)
+    if request.method == "GET" and obj is not None:
+        for fk in ("office_id", "category_id", "default_office_id"):
+            if hasattr(form, fk):
+                getattr(form, fk).data = getattr(obj, fk) or 0
+    if form.validate_on_submit():
+        values = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        for k in ("kind", "priority", "statutory"):
+            if k in values and values[k] == "":
+                values[k] = None
+        try:
+            admin.save(current_user, entity, obj_id, values, datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash(_("Saved. The change is registered in the audit log."), "success")
+            return redirect(url_for("admin.listing", entity=entity))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/edit.html", entity=entity, title=title, form=form, obj=obj), status
+
+
+@bp.get("/rules/test")
+def test_rule():
+    form = RouteTestForm(request.args)
+    _fill_choices(form)
+    result = None
+    if request.args:
+        try:
+            result = admin.test_route(current_user, form.kind.data or "errand", form.category_id.data or None,
+                                      form.subject.data or "", form.description.data or "", form.org_number.data or "")
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+    return render_template("admin/test_rule.html", form=form, result=result)
+
+
+@bp.get("/audit")
+def audit():
+    return render_template("admin/audit.html", entries=admin.audit_log(current_user))
