@@ -14,6 +14,7 @@ from ..domain.identifiers import InvalidIdentifier, format_reference, parse_comp
 from ..extensions import db
 from ..models import Case, Company, User
 from .casework import _office_scope, _require_staff
+from .errors import Forbidden
 
 
 @dataclass
@@ -138,6 +139,8 @@ class Overview:
 def lead_overview(user: User, now: datetime | None = None) -> Overview:
     """The office at a glance for its lead: open and breached cases per officer, unassigned, oldest open."""
     _require_staff(user)
+    if user.role not in ("lead", "admin"):
+        raise Forbidden("leads only")
     now = now or datetime.now(UTC)
     open_in_scope = sa.and_(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
     rows = db.session.execute(

@@ -15,11 +15,11 @@ from ..models import Case, CaseEvent, Outbox
 _PENDING_KEY = "caseflow_outbox"
 
 
-def record(case: Case, kind: str, at: datetime, *, actor=None, actor_kind: str | None = None,
+def record(case: Case, event_kind: str, at: datetime, /, *, actor=None, actor_kind: str | None = None,
            **data) -> CaseEvent:
     """Append an event to the case's log. ``actor`` is a staff User or None (system/company)."""
     ev = CaseEvent(
-        case=case, kind=kind, at=at,
+        case=case, kind=event_kind, at=at,
         actor_kind=actor_kind or ("staff" if actor is not None else "system"),
         actor_user_id=actor.id if actor is not None else None,
         office_id=case.office_id,

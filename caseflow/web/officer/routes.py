@@ -54,17 +54,18 @@ def queue():
 def bulk():
     form = BulkForm()
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
-    if not form.validate_on_submit() or not ids:
-        flash(_("Choose one or more cases first."), "info")
-        return redirect(url_for("officer.queue"))
-    action = form.action.data
+    action = form.action.data if form.validate_on_submit() else "claim"
     now = datetime.now(UTC)
+    # Always through the service, which checks who may act, even when nothing was chosen.
     if action == "claim":
         res = casework.bulk(current_user, ids, "assign", now)
     else:
         res = casework.bulk(current_user, ids, "close", now, outcome=action.removeprefix("close_"))
-    flash(_("Done: %(done)s. Skipped: %(skipped)s.", done=", ".join(res.done) or "–",
-            skipped=", ".join(res.skipped) or "–"), "success")
+    if not ids:
+        flash(_("Choose one or more cases first."), "info")
+    else:
+        flash(_("Done: %(done)s. Skipped: %(skipped)s.", done=", ".join(res.done) or "–",
+                skipped=", ".join(res.skipped) or "–"), "success")
     return redirect(url_for("officer.queue"))
 
 

@@ -1,0 +1,96 @@
+"""Every route against every role: anonymous, officer of the case's office, officer of another office, lead,
+admin, analyst. A route added without an expectation here fails the test."""
+import pytest
+
+from tests.conftest import login
+
+ROLES = ("anonymous", "officer", "other_officer", "lead", "admin", "analyst")
+OK = (200, 302, 422)  # reached the view (302: a redirect after a POST or a harmless bounce)
+LOGIN = "login"  # redirected to the login page
+
+
+def staff(officer=OK, other=404, lead=OK, admin=OK):
+    return {"anonymous": LOGIN, "officer": officer, "other_officer": other, "lead": lead, "admin": admin,
+            "analyst": 403}
+
+
+def staff_page():  # not tied to one case: visible to every member of staff, scoped inside
+    return staff(other=OK)
+
+
+def lead_page():
+    return staff(officer=403, other=403)
+
+
+def admin_page():
+    return {"anonymous": LOGIN, "officer": 403, "other_officer": 403, "lead": 403, "admin": OK, "analyst": 403}
+
+
+def public():
+    return {r: OK for r in ROLES}
+
+
+CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "delay", "fl12", "extend", "assign",
+                "reroute", "link"]
+EXPECT = {
+    "public.index": public(), "public.submit": public(), "public.receipt": public(), "public.track": public(),
+    "public.answer": public(), "public.healthz": public(),
+    "auth.login": public(), "auth.logout": public(),
+    "officer.queue": staff_page(), "officer.search": staff_page(), "officer.bulk": staff_page(),
+    "officer.overview": lead_page(), "officer.case": staff(),
+    **{f"officer.{a}": staff() for a in CASE_ACTIONS},
+    "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
+    "admin.test_rule": admin_page(), "admin.audit": admin_page(),
+}
+
+
+@pytest.fixture
+def world(app, offices, make_user, submit):
+    users = {
+        "officer": make_user("officer", offices["samhallsbyggnad"]),
+        "other_officer": make_user("officer", offices["miljo"]),
+        "lead": make_user("lead", offices["samhallsbyggnad"]),
+        "admin": make_user("admin"),
+        "analyst": make_user("analyst"),
+    }
+    receipt = submit()  # a case of samhallsbyggnad
+    return users, receipt
+
+
+def _url(rule, receipt):
+    values = {"case_id": receipt.case_id, "token": receipt.token, "entity": "offices", "obj_id": 1}
+    return rule.rule.replace("<int:case_id>", str(values["case_id"])).replace("<token>", values["token"]) \
+        .replace("<entity>", values["entity"]).replace("<int:obj_id>", "1")
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints - set(EXPECT) == set(), "add the new route to EXPECT"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app, world, role):
+    users, receipt = world
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, users[role]).status_code == 302
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        expected = EXPECT[rule.endpoint][role]
+        url = _url(rule, receipt)
+        method = "GET" if "GET" in rule.methods else "POST"
+        if rule.endpoint == "auth.logout":
+            continue  # would end the session of the matrix itself; covered in test_officer
+        resp = client.open(url, method=method, data={})
+        got = resp.status_code
+        if expected == LOGIN:
+            ok = got == 302 and "/staff/login" in resp.headers.get("Location", "")
+        elif isinstance(expected, tuple):
+            ok = got in expected and "/staff/login" not in resp.headers.get("Location", "")
+        else:
+            ok = got == expected
+        if not ok:
+            failures.append(f"{method} {url} ({rule.endpoint}): expected {expected}, got {got}")
+    assert failures == []
