@@ -48,7 +48,7 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "TIMEZONE": "Europe/Stockholm",
         "BABEL_DEFAULT_LOCALE": "sv",
         "LANGUAGES": ["sv", "en"],
-        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024))),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(30 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=mode == "production"),
@@ -59,6 +59,9 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         # Embedded mode: run periodic work (outbox retry, SLA sweep) in a background thread of the web process.
         "EMBEDDED_SCHEDULER": _bool(env.get("EMBEDDED_SCHEDULER"), default=False),
         "OUTBOX_RETRY_AFTER_SECONDS": int(env.get("OUTBOX_RETRY_AFTER_SECONDS", "120")),
+        # Uploads: a directory shared by every web and worker process in production.
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     }
     cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])

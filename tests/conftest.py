@@ -80,12 +80,25 @@ def app_config(_schema, tmp_path):
         "BASE_URL": "http://localhost",
         "SERVER_NAME": "localhost",
         "MAIL_SERVER": None,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
     }
+
+
+def _isolated_requests(app):
+    """Tests keep one app context pushed (to use db.session), and Flask then reuses it for every request, so
+    ``g`` (where Flask-Login caches the user) would leak between test clients. Start each request clean."""
+    from flask import g
+
+    @app.before_request
+    def _fresh_g():
+        for name in list(vars(g)):
+            delattr(g, name)
 
 
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    _isolated_requests(app)
     with app.app_context():
         yield app
         db.session.remove()

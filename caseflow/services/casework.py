@@ -14,7 +14,7 @@ from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
 from ..models import CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
-from . import routing, sla
+from . import attachments, routing, sla
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
 
@@ -57,6 +57,19 @@ class TimelineEntry:
     message: Message | None = None
 
 
+def message_attachments(user: User, case: Case) -> dict:
+    """Attachments per message id of a case, for the case page."""
+    _require_staff(user)
+    ids = list(db.session.scalars(sa.select(Message.id).where(Message.case_id == case.id)))
+    return attachments.for_messages(ids)
+
+
+def attachment_file(user: User, case_id: int, attachment_id: int):
+    """(Attachment, path) for staff who may see the case."""
+    case = get_case(user, case_id)
+    return attachments.open_for_case(case, attachment_id, public_only=False)
+
+
 def timeline(user: User, case: Case) -> list[TimelineEntry]:
     """Events and messages of a case, oldest first, for staff (internal notes included)."""
     _require_staff(user)
@@ -95,13 +108,16 @@ def _check_body(body: str) -> str:
     return body
 
 
-def reply(user: User, case_id: int, body: str, now: datetime) -> Message:
-    """A public message to the company. The first one stops the first-response clock."""
+def reply(user: User, case_id: int, body: str, now: datetime, uploads: list | None = None) -> Message:
+    """A public message to the company, with optional attachments. The first one stops the response clocks."""
     case = get_case(user, case_id)
     body = _check_body(body)
+    checked = attachments.validate(uploads or [])
     old, new = _transition(case, "reply")
     msg = _public_message(case, user, body, now)
-    record(case, "public_reply", now, actor=user, message_id=msg.id, status_before=old, status_after=new)
+    files = attachments.store(case, msg, checked, "staff", now)
+    record(case, "public_reply", now, actor=user, message_id=msg.id, status_before=old, status_after=new,
+           attachments=[f.filename for f in files])
     _first_response(case, user, now)
     add_outbox("mail", {"template": "reply", "case_id": case.id, "message_id": msg.id}, case=case, at=now)
     commit()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..domain import workflow
 from ..extensions import db
 from ..models import Case, Message
-from . import sla, tracking
+from . import attachments, sla, tracking
 from .errors import Conflict, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
 
@@ -37,8 +37,9 @@ def public_messages(case: Case) -> list[Message]:
 MESSAGE_LIMIT = 10000
 
 
-def answer(token: str, body: str, now: datetime) -> Message:
-    """The company writes on its case. An answer to a completion request resumes the paused clocks."""
+def answer(token: str, body: str, now: datetime, uploads: list | None = None) -> Message:
+    """The company writes on its case, with optional attachments (registered on arrival). An answer to a
+    completion request resumes the paused clocks."""
     case = case_by_token(token)
     body = (body or "").strip()
     if not body:
@@ -47,16 +48,27 @@ def answer(token: str, body: str, now: datetime) -> Message:
         raise InvalidInput({"body": "too_long"})
     if not case.is_open:
         raise Conflict("closed")
+    checked = attachments.validate(uploads or [])
     old = case.status
     case.status = workflow.next_status(old, "customer_message")
     msg = Message(case=case, at=now, author_kind="company", author_name=case.contact_name, internal=False, body=body)
     db.session.add(msg)
     db.session.flush()
+    files = attachments.store(case, msg, checked, "company", now)
     record(case, "company_message", now, actor_kind="company", message_id=msg.id, status_before=old,
-           status_after=case.status)
+           status_after=case.status, attachments=[f.filename for f in files])
     if old == workflow.AWAITING_CUSTOMER:
         sla.on_customer_answered(case, now)
     add_outbox("mail", {"template": "company_answered", "case_id": case.id, "message_id": msg.id,
                         "audience": "assignee"}, case=case, at=now)
     commit()
     return msg
+
+
+def message_attachments(case: Case) -> dict:
+    return attachments.for_messages([m.id for m in public_messages(case)])
+
+
+def attachment_file(token: str, attachment_id: int):
+    """(Attachment, path) on the token's case, never one on an internal note."""
+    return attachments.open_for_case(case_by_token(token), attachment_id, public_only=True)

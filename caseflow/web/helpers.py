@@ -141,3 +141,22 @@ def register(app: Flask) -> None:
             return request.path + "?" + urlencode(args)
 
         return {"lang_switch_url": switch_url}
+
+
+def uploads_from(field) -> list:
+    """The files of a MultipleFileField as service uploads (read whole; MAX_CONTENT_LENGTH bounds them)."""
+    from ..services.attachments import Upload
+
+    return [Upload(f.filename or "", f.read()) for f in (field.data or []) if getattr(f, "filename", None)]
+
+
+def send_attachment(att, path):
+    """Always a download, never rendered by the browser: nosniff and a sandbox CSP on top."""
+    from flask import send_file
+
+    resp = send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename,
+                     max_age=0)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

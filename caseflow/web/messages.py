@@ -14,6 +14,11 @@ FIELD_ERRORS = {
     "unknown_case": _l("There is no case with that number that you can see."),
     "same_case": _l("A case cannot be linked to itself."),
     "taken": _l("That is already in use."),
+    "too_many_files": _l("At most 5 files per message."),
+    "file_empty": _l("One of the files is empty."),
+    "file_too_large": _l("One of the files is larger than 10 MB."),
+    "file_type": _l("One of the files is of a type we cannot accept. Send PDF, images, Word, Excel, PowerPoint or "
+                    "text files."),
     "too_short": _l("Too short: at least 10 characters."),
 }
 

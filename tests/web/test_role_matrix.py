@@ -1,5 +1,7 @@
 """Every route against every role: anonymous, officer of the case's office, officer of another office, lead,
 admin, analyst. A route added without an expectation here fails the test."""
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.conftest import login
@@ -34,7 +36,8 @@ CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "del
                 "reroute", "link"]
 EXPECT = {
     "public.index": public(), "public.submit": public(), "public.receipt": public(), "public.track": public(),
-    "public.answer": public(), "public.healthz": public(),
+    "public.answer": public(), "public.healthz": public(), "public.attachment": public(),
+    "officer.attachment": staff(),
     "auth.login": public(), "auth.logout": public(),
     "officer.queue": staff_page(), "officer.search": staff_page(), "officer.bulk": staff_page(),
     "officer.overview": lead_page(), "officer.case": staff(),
@@ -54,13 +57,16 @@ def world(app, offices, make_user, submit):
         "analyst": make_user("analyst"),
     }
     receipt = submit()  # a case of samhallsbyggnad
+    from caseflow.services import public as public_service
+    from caseflow.services.attachments import Upload
+
+    public_service.answer(receipt.token, "Bifogar", datetime.now(UTC), [Upload("a.pdf", b"%PDF-1.4 x")])
     return users, receipt
 
 
 def _url(rule, receipt):
-    values = {"case_id": receipt.case_id, "token": receipt.token, "entity": "offices", "obj_id": 1}
-    return rule.rule.replace("<int:case_id>", str(values["case_id"])).replace("<token>", values["token"]) \
-        .replace("<entity>", values["entity"]).replace("<int:obj_id>", "1")
+    return rule.rule.replace("<int:case_id>", str(receipt.case_id)).replace("<token>", receipt.token) \
+        .replace("<entity>", "offices").replace("<int:obj_id>", "1").replace("<int:attachment_id>", "1")
 
 
 def test_every_route_has_an_expectation(app):

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
@@ -8,6 +8,7 @@ from ..helpers import OUTCOME_LABELS
 from ..messages import choices
 
 REQUIRED = _l("Please write something first.")
+ATTACH_HINT = _l("Up to 5 files, 10 MB each: PDF, images, Word, Excel, PowerPoint or text.")
 # "duplicate" is set by linking a case to its original, not chosen by hand
 OUTCOME_CHOICES = choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES if o != "duplicate"])
 TOO_LONG = _l("The text is too long.")
@@ -16,6 +17,7 @@ TOO_LONG = _l("The text is too long.")
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Reply to the company"),
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
+    attachments = MultipleFileField(_l("Attachments (optional)"), description=ATTACH_HINT)
 
 
 class NoteForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ...services import casework, catalog, finding, routing, sla
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
+from ..helpers import send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (
@@ -94,6 +95,12 @@ def _search_choices(form) -> None:
     form.assignee_id.choices = choices([(0, _("Anyone"))] + [(u.id, u.name) for u in casework.colleagues(current_user)])
 
 
+@bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(case_id: int, attachment_id: int):
+    return send_attachment(*casework.attachment_file(current_user, case_id, attachment_id))
+
+
 @bp.get("/overview")
 @login_required
 def overview():
@@ -113,6 +120,7 @@ def _case_page(case_id: int, status: int = 200, **forms):
                            clocks=casework.clocks(current_user, case), clock_history=sla.clock_history(case),
                            calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
                            links=casework.links_of(current_user, case),
+                           files=casework.message_attachments(current_user, case),
                            canned=casework.canned_responses(current_user, case), **forms), status
 
 
@@ -150,7 +158,7 @@ def _route(rule: str, form_name: str, message: str, action):
 
 
 _route("reply", "reply_form", _l("Your reply was sent to the company."),
-       lambda cid, f, now: casework.reply(current_user, cid, f.body.data, now))
+       lambda cid, f, now: casework.reply(current_user, cid, f.body.data, now, uploads_from(f.attachments)))
 _route("note", "note_form", _l("The internal note was saved."),
        lambda cid, f, now: casework.add_note(current_user, cid, f.body.data, now))
 _route("close", "close_form", _l("The case is closed."),

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
@@ -69,3 +69,6 @@ class SubmitForm(FlaskForm):
 class AnswerForm(FlaskForm):
     body = TextAreaField(_l("Your answer"), validators=[DataRequired(message=REQUIRED),
                                                         Length(max=10000, message=_too_long(10000))])
+    attachments = MultipleFileField(
+        _l("Attach files (optional)"),
+        description=_l("Up to 5 files, 10 MB each: PDF, images, Word, Excel, PowerPoint or text."))

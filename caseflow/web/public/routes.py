@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ...services import catalog, intake, public
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
-from ..helpers import lang
+from ..helpers import lang, send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import AnswerForm, SubmitForm
@@ -61,7 +61,7 @@ def _track_page(token: str, form, status: int = 200):
     case = public.case_by_token(token)  # NotFound -> the same 404 for any wrong token
     g.no_store = True
     return render_template("public/track.html", case=case, messages=public.public_messages(case), form=form,
-                           token=token), status
+                           token=token, files=public.message_attachments(case)), status
 
 
 @bp.post("/track/<token>")
@@ -70,7 +70,7 @@ def answer(token: str):
     form = AnswerForm()
     if form.validate_on_submit():
         try:
-            public.answer(token, form.body.data, datetime.now(UTC))
+            public.answer(token, form.body.data, datetime.now(UTC), uploads_from(form.attachments))
         except InvalidInput as exc:
             apply_errors(form, exc.fields)
         except Conflict:
@@ -79,6 +79,11 @@ def answer(token: str):
             flash(_("Thank you! Your answer has been sent."), "success")
             return redirect(url_for("public.track", token=token))
     return _track_page(token, form, 422)
+
+
+@bp.get("/track/<token>/attachments/<int:attachment_id>")
+def attachment(token: str, attachment_id: int):
+    return send_attachment(*public.attachment_file(token, attachment_id))
 
 
 @bp.get("/healthz")
