@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import ROLES, Office, User
+from ..models import Office, User
 from .errors import InvalidInput
 from .unit import commit
 
@@ -27,24 +27,18 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:
-    email = (email or "").strip().lower()
-    errors = {}
-    if role not in ROLES:
-        errors["role"] = "invalid_choice"
-    if len(password or "") < 10:
-        errors["password"] = "too_short"
-    office = None
-    if office_code:
-        office = db.session.scalar(sa.select(Office).where(Office.code == office_code))
-        if office is None:
-            errors["office"] = "invalid_choice"
-    elif role in ("officer", "lead"):
-        errors["office"] = "required"
-    if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        errors["email"] = "taken"
-    if errors:
-        raise InvalidInput(errors)
-    user = User(email=email, name=name, role=role, office=office)
+    """Create a staff account from the command line (the same rules as the admin page)."""
+    from .admin import validate
+
+    office = db.session.scalar(sa.select(Office).where(Office.code == office_code)) if office_code else None
+    if office_code and office is None:
+        raise InvalidInput({"office": "invalid_choice"})
+    user = User()
+    values = {"email": email, "name": name, "role": role, "office_id": office.id if office else None,
+              "password": password}
+    validate("users", user, values)
+    for field in ("email", "name", "role", "office_id"):
+        setattr(user, field, values[field])
     user.set_password(password)
     db.session.add(user)
     commit()

@@ -49,7 +49,7 @@ def save(user, entity: str, obj_id: int | None, values: dict, now: datetime):
     model = ENTITIES[entity]
     obj = get(user, entity, obj_id) if obj_id else model()
     values = {k: (None if k in NULLABLE_FKS and not v else v) for k, v in values.items()}
-    _validate(entity, obj, values)
+    validate(entity, obj, values)
     password = values.pop("password", None)
     changes = {}
     for field, value in values.items():
@@ -74,7 +74,8 @@ def _jsonable(v):
     return v if v is None or isinstance(v, (str, int, float, bool, list, dict)) else str(v)
 
 
-def _validate(entity: str, obj, v: dict) -> None:
+def validate(entity: str, obj, v: dict) -> None:
+    """Business rules of a configuration row (normalises ``v`` in place); InvalidInput on failure."""
     errors: dict[str, str] = {}
 
     def unique(field, model):

@@ -50,3 +50,34 @@ def test_illegal_transitions_raise(status, action):
 
 def test_customer_answer_resumes_a_case_awaiting_the_customer():
     assert workflow.next_status("awaiting_customer", "customer_message") == "in_progress"
+
+
+# The whole state machine, written out as a second source of truth: (status, action) -> new status or None.
+EXPECTED = {
+    "new": {"assign": "assigned", "reply": "in_progress", "note": "new", "request_completion": "awaiting_customer",
+            "customer_message": "new", "decide": "decided", "close": "closed", "reopen": None},
+    "assigned": {"assign": "assigned", "reply": "in_progress", "note": "assigned",
+                 "request_completion": "awaiting_customer", "customer_message": "assigned", "decide": "decided",
+                 "close": "closed", "reopen": None},
+    "in_progress": {"assign": "in_progress", "reply": "in_progress", "note": "in_progress",
+                    "request_completion": "awaiting_customer", "customer_message": "in_progress",
+                    "decide": "decided", "close": "closed", "reopen": None},
+    "awaiting_customer": {"assign": "awaiting_customer", "reply": "awaiting_customer", "note": "awaiting_customer",
+                          "request_completion": None, "customer_message": "in_progress", "decide": "decided",
+                          "close": "closed", "reopen": None},
+    "decided": {"assign": "decided", "reply": "decided", "note": "decided", "request_completion": None,
+                "customer_message": "decided", "decide": None, "close": "closed", "reopen": "in_progress"},
+    "closed": {"assign": None, "reply": None, "note": "closed", "request_completion": None, "customer_message": None,
+               "decide": None, "close": None, "reopen": "in_progress"},
+}
+
+
+@pytest.mark.parametrize("status", workflow.STATUSES)
+@pytest.mark.parametrize("action", list(workflow.TRANSITIONS))
+def test_every_status_and_action_pair(status, action):
+    expected = EXPECTED[status][action]
+    if expected is None:
+        with pytest.raises(workflow.IllegalTransition):
+            workflow.next_status(status, action)
+    else:
+        assert workflow.next_status(status, action) == expected

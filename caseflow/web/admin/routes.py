@@ -12,13 +12,14 @@ from ..messages import apply_errors, choices
 from . import bp
 from .forms import CannedForm, CategoryForm, OfficeForm, PolicyForm, RouteTestForm, RuleForm, UserForm
 
-# entity -> (form, title, list columns)
+# entity -> (form, title, list columns); a column's heading is its form field's label
 RESOURCES = {
     "offices": (OfficeForm, _l("Offices"), ["code", "name", "is_entry", "active"]),
-    "categories": (CategoryForm, _l("Categories"), ["code", "name", "kinds", "statutory", "active"]),
-    "rules": (RuleForm, _l("Routing rules"), ["position", "name", "kinds", "keywords", "assign_strategy", "active"]),
+    "categories": (CategoryForm, _l("Categories"), ["code", "name", "default_office_id", "statutory", "active"]),
+    "rules": (RuleForm, _l("Routing rules"),
+              ["position", "name", "office_id", "category_id", "keywords", "assign_strategy", "active"]),
     "policies": (PolicyForm, _l("Service promises (SLA)"),
-                 ["clock", "kind", "category_id", "priority", "unit", "target", "pauses", "active"]),
+                 ["label", "clock", "kind", "category_id", "priority", "target", "unit", "pauses", "active"]),
     "canned": (CannedForm, _l("Canned responses"), ["title", "office_id", "active"]),
     "users": (UserForm, _l("Users and roles"), ["name", "email", "role", "office_id", "active"]),
 }
@@ -42,6 +43,16 @@ def _fill_choices(form) -> None:
         form.category_id.choices = choices([(0, _("Any"))] + cats)
 
 
+def _choice_labels(field) -> dict[str, str]:
+    if not hasattr(field, "iter_choices"):
+        return {}
+    out = {}
+    for ch in field.iter_choices():  # Choice objects (WTForms >= 3.3) or tuples
+        value, label = (ch.value, ch.label) if hasattr(ch, "value") else (ch[0], ch[1])
+        out[str(value)] = label
+    return out
+
+
 @bp.get("/")
 def index():
     return render_template("admin/index.html", resources=RESOURCES)
@@ -51,9 +62,14 @@ def index():
 def listing(entity: str):
     if entity not in RESOURCES:
         raise NotFound(entity)
-    _, title, columns = RESOURCES[entity]
-    return render_template("admin/list.html", entity=entity, title=title, columns=columns,
-                           rows=admin.listing(current_user, entity))
+    form_cls, title, columns = RESOURCES[entity]
+    form = form_cls(formdata=None)
+    _fill_choices(form)
+    headings = [getattr(form, c).label.text for c in columns]
+    # show a select's label instead of its stored value (office names, clock names, …)
+    labels = {c: _choice_labels(getattr(form, c)) for c in columns}
+    return render_template("admin/list.html", entity=entity, title=title, columns=columns, headings=headings,
+                           labels=labels, rows=admin.listing(current_user, entity))
 
 
 @bp.route("/<entity>/new", methods=["GET", "POST"], defaults={"obj_id": None})

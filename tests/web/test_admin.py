@@ -1,0 +1,82 @@
+"""Administration: configuration rows are edited, validated with messages, and every change is audited."""
+import sqlalchemy as sa
+
+from caseflow.extensions import db
+from caseflow.models import AuditLog, Office, SlaPolicy, User
+from tests.conftest import login
+
+
+def test_admin_creates_an_office_and_the_change_is_audited(client, offices, make_user):
+    admin = make_user("admin")
+    login(client, admin)
+    resp = client.post("/admin/offices/new", data={"code": "hamn", "name": "Hamnkontoret", "name_en": "Port office",
+                                                   "email": "hamn@norrkoping.invalid", "active": "y"})
+    assert resp.status_code == 302
+    office = db.session.scalar(sa.select(Office).where(Office.code == "hamn"))
+    assert office.name == "Hamnkontoret" and office.active
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.entity == "offices"))
+    assert entry.action == "create" and entry.actor_user_id == admin.id and entry.changes["name"][1] == "Hamnkontoret"
+    assert "Hamnkontoret" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_editing_a_policy_records_before_and_after(client, offices, make_user):
+    login(client, make_user("admin"))
+    policy = db.session.scalar(sa.select(SlaPolicy).where(SlaPolicy.kind == "question"))
+    resp = client.post(f"/admin/policies/{policy.id}", data={
+        "clock": "resolution", "kind": "question", "category_id": "0", "priority": "", "unit": "working_days",
+        "target": "4", "warn_percent": "75", "pauses": "y", "label": "Fråga besvarad inom 4 arbetsdagar",
+        "active": "y"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SlaPolicy, policy.id).target == 4
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.entity == "policies"))
+    assert entry.changes["target"] == [5, 4] and entry.changes["warn_percent"] == [80, 75]
+
+
+def test_duplicate_code_is_refused_with_a_message_and_input_kept(client, offices, make_user):
+    login(client, make_user("admin"))
+    resp = client.post("/admin/offices/new", data={"code": "miljo", "name": "Ett nytt namn", "active": "y"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "används redan" in html and 'value="Ett nytt namn"' in html
+
+
+def test_user_password_is_hashed_and_never_in_the_audit_log(client, offices, make_user):
+    login(client, make_user("admin"))
+    resp = client.post("/admin/users/new", data={"email": "Ny@Kommun.se", "name": "Ny Handläggare", "role": "officer",
+                                                 "office_id": str(offices["miljo"].id),
+                                                 "password": "ett långt lösenord", "active": "y"})
+    assert resp.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "ny@kommun.se"))
+    assert user.check_password("ett långt lösenord") and "ett långt" not in user.password_hash
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.entity == "users"))
+    assert entry.changes["password"] == ["***", "***"]
+
+
+def test_officer_without_office_is_refused(client, offices, make_user):
+    login(client, make_user("admin"))
+    resp = client.post("/admin/users/new", data={"email": "x@kommun.se", "name": "X", "role": "officer",
+                                                 "office_id": "0", "password": "ett långt lösenord"})
+    assert resp.status_code == 422
+
+
+def test_rule_tester_shows_where_a_case_would_go_and_why(client, offices, make_user, category):
+    login(client, make_user("admin"))
+    html = client.get(f"/admin/rules/test?kind=errand&category_id={category('servering').id}&subject=x"
+                      "&description=&org_number=").get_data(as_text=True)
+    assert "Tillståndsenheten" in html and "Enligt regeln" in html
+    html = client.get("/admin/rules/test?kind=question&category_id=0&subject=x&description=&org_number=")\
+        .get_data(as_text=True)
+    assert "Näringslivsavdelningen" in html and "reserv" in html
+    html = client.get("/admin/rules/test?kind=question&category_id=0&subject=x&description=&org_number=123")\
+        .get_data(as_text=True)
+    assert "tio siffror" in html
+
+
+def test_cli_create_user_uses_the_same_rules(app, offices):
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
+                              "--office", "miljo", "--password", "kort"])
+    assert bad.exit_code != 0 and "password" in bad.output
+    ok = runner.invoke(args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
+                             "--office", "miljo", "--password", "tillräckligt långt"])
+    assert ok.exit_code == 0, ok.output
