@@ -26,6 +26,8 @@ class Case(db.Model):
         sa.UniqueConstraint("year", "number", name="uq_case_year_number"),
         # The queue: open cases of an office ordered by their nearest due instant.
         sa.Index("ix_case_queue", "office_id", "status", "next_due_at"),
+        # Search and keyset pagination: newest first within an office.
+        sa.Index("ix_case_office_created", "office_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
