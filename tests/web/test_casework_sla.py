@@ -93,3 +93,12 @@ def test_queue_breached_filter_page(client, make_user, offices, submit):
     login(client, make_user("officer", offices["samhallsbyggnad"]))
     html = client.get("/staff/?f=breached").get_data(as_text=True)
     assert late.reference in html and fresh.reference not in html and "Försenat" in html
+
+
+def test_after_rerouting_the_officer_lands_on_the_queue_not_a_dead_end(client, make_user, offices, submit):
+    r = submit()
+    login(client, make_user("officer", offices["samhallsbyggnad"]))
+    resp = client.post(f"/staff/cases/{r.case_id}/reroute",
+                       data={"reroute-office_id": str(offices["miljo"].id), "reroute-reason": "Gäller buller"})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/staff/"
+    assert "skickats till den andra förvaltningen" in client.get("/staff/").get_data(as_text=True)

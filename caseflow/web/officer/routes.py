@@ -130,7 +130,7 @@ def case(case_id: int):
     return _case_page(case_id)
 
 
-def _act(case_id: int, form_name: str, action, done_message: str):
+def _act(case_id: int, form_name: str, action, done_message: str, then: str = "case"):
     """Shared POST handling: validate, call the service, redirect; on error re-render keeping the text."""
     casework.get_case(current_user, case_id)  # 404 before anything else for another office's case
     cls, prefix = CASE_FORMS[form_name]
@@ -144,13 +144,15 @@ def _act(case_id: int, form_name: str, action, done_message: str):
             form.form_errors.append(_("That is not possible in the case's current status."))
         else:
             flash(done_message, "success")
+            if then == "queue":  # the case may have left the user's reach (rerouted)
+                return redirect(url_for("officer.queue"))
             return redirect(url_for("officer.case", case_id=case_id))
     return _case_page(case_id, 422, **{form_name: form})
 
 
-def _route(rule: str, form_name: str, message: str, action):
+def _route(rule: str, form_name: str, message: str, action, then: str = "case"):
     def view(case_id: int):
-        return _act(case_id, form_name, lambda f, now: action(case_id, f, now), str(message))
+        return _act(case_id, form_name, lambda f, now: action(case_id, f, now), str(message), then)
 
     view.__name__ = rule
     bp.add_url_rule(f"/cases/<int:case_id>/{rule}", rule, login_required(form_view(view)), methods=["POST"])
@@ -179,6 +181,6 @@ _route("extend", "extend_form", _l("The statutory deadline was extended."),
 _route("assign", "assign_form", _l("The case was assigned."),
        lambda cid, f, now: casework.assign(current_user, cid, f.assignee_id.data or None, now))
 _route("reroute", "reroute_form", _l("The case was sent to the other office."),
-       lambda cid, f, now: casework.reroute(current_user, cid, f.office_id.data, f.reason.data, now))
+       lambda cid, f, now: casework.reroute(current_user, cid, f.office_id.data, f.reason.data, now), then="queue")
 _route("link", "link_form", _l("The cases were linked."),
        lambda cid, f, now: casework.link(current_user, cid, f.other_reference.data, f.kind.data, now))
