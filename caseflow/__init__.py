@@ -61,14 +61,18 @@ def _register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from .models import User
+    def load_user(session_id: str):
+        from .models import CompanyAccount, User
 
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        kind, _, raw = session_id.partition(":")
+        if not raw.isdigit():
+            return None
+        user = db.session.get({"s": User, "c": CompanyAccount}.get(kind, User), int(raw)) if kind in "sc" else None
+        return user if user is not None and user.is_active else None
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .web.account import bp as account_bp
     from .web.admin import bp as admin_bp
     from .web.auth import bp as auth_bp
     from .web.officer import bp as officer_bp
@@ -78,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(account_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+from .account import AccountCompany, CompanyAccount
 from .case import Case, CaseEvent, CaseSequence, Message
 from .casework import Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
@@ -7,6 +8,7 @@ from .outbox import Outbox
 from .sla import CalendarSettings, SlaClock, SlaPolicy
 
 __all__ = [
+    "AccountCompany", "CompanyAccount",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
     "RoutingRule", "User", "CalendarSettings", "SlaClock", "SlaPolicy",

@@ -85,6 +85,9 @@ class User(UserMixin, db.Model):
 
     office: Mapped[Office | None] = relationship()
 
+    def get_id(self) -> str:  # staff and company accounts share the login session: prefix the kind
+        return f"s:{self.id}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 

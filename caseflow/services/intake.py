@@ -9,11 +9,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import workflow
-from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier
+from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..domain.routing import RouteDecision
 from ..extensions import db
-from ..models import Case, CaseSequence, Category, Company, Office
-from . import routing, sla, tracking
+from ..models import Case, CaseLink, CaseSequence, Category, Company, Office
+from . import accounts, routing, sla, tracking
 from .errors import InvalidInput
 from .unit import add_outbox, commit, record
 
@@ -37,6 +37,8 @@ class Submission:
     complaint_ground: str | None = None
     priority: str = "normal"
     language: str = "sv"
+    related_reference: str = ""  # a complaint may point to the earlier case it is about
+    account_id: int | None = None  # filed while logged in: linked to the account's company automatically
 
 
 @dataclass
@@ -50,6 +52,7 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     """Register a new case (OSL 5 kap.: at once, with date, number, sender and description), route it to an
     office, start its first-response clock and queue the receipt mail. All or nothing."""
     ident, category = _validate(sub)
+    related = _related_case(sub, ident)
     company = _company_for(ident, sub.company_name.strip())
     decision = _route(sub, category, ident)
 
@@ -87,7 +90,16 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
                how=decision.assign_strategy)
     for c in clocks:
         record(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
+    if related is not None:
+        db.session.add(CaseLink(case_id=case.id, other_case_id=related.id, kind="related", created_at=now))
+        record(case, "linked", now, actor_kind="company", other_case_id=related.id,
+               other_reference=related.reference, kind="related")
+        record(related, "linked", now, actor_kind="company", other_case_id=case.id, other_reference=case.reference,
+               kind="complaint")
+    if sub.account_id:
+        accounts.link_company(sub.account_id, company.id, now)
     add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
+    add_outbox("mail", {"template": "new_case", "case_id": case.id, "audience": "assignee"}, case=case, at=now)
     commit()
     return Receipt(case.id, case.reference, token)
 
@@ -119,6 +131,20 @@ def _validate(sub: Submission) -> tuple:
     if errors:
         raise InvalidInput(errors)
     return ident, category
+
+
+def _related_case(sub: Submission, ident) -> Case | None:
+    """The earlier case a complaint points to. It must be a case of the same company, so a reference cannot
+    be used to probe other companies' cases: any other answer is the same "unknown case"."""
+    text = (sub.related_reference or "").strip()
+    if not text or sub.kind != "complaint":
+        return None
+    parsed = parse_reference(text)
+    case = db.session.scalar(sa.select(Case).where(Case.reference == format_reference(*parsed))) if parsed else None
+    company = db.session.get(Company, case.company_id) if case is not None and case.company_id else None
+    if company is None or company.org_number != ident.number:
+        raise InvalidInput({"related_reference": "unknown_case_of_company"})
+    return case
 
 
 def _company_for(ident, name: str) -> Company:

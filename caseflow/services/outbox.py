@@ -58,6 +58,8 @@ def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
 
 def _deliver_mail(row: Outbox) -> dict:
     p = row.payload
+    if not p.get("case_id"):
+        return _deliver_account_mail(row)
     case = db.session.get(Case, p["case_id"])
     message = db.session.get(Message, p["message_id"]) if p.get("message_id") else None
     to, lang = _recipients(case, p.get("audience", "contact"))
@@ -73,6 +75,23 @@ def _deliver_mail(row: Outbox) -> dict:
     # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the
     # database; a logged one is the only copy the operator has (embedded mode), so it is kept whole.
     text = rendered.text if how == "logged" else rendered.text.replace(_token_of(case), "…")
+    return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}
+
+
+def _deliver_account_mail(row: Outbox) -> dict:
+    """Mails to an address rather than about one case: account verification, password reset, "your links"."""
+    p = row.payload
+    base = current_app.config["BASE_URL"]
+    links = []
+    if p["template"] == "your_links":
+        cases = db.session.scalars(sa.select(Case).where(Case.contact_email == p["to"])
+                                   .order_by(Case.created_at.desc()).limit(50))
+        links = [(c, tracking.tracking_url(c.tracking_salt)) for c in cases]
+    rendered = mail.render(p["template"], to=p["to"], lang=p.get("lang", "sv"), message_id=mail.message_id_for(row.id),
+                           link=f"{base}/account/{'verify' if p['template'] == 'verify_account' else 'reset'}/"
+                                f"{p.get('token', '')}", login_url=f"{base}/account/login", links=links)
+    how = mail.send(rendered)
+    text = rendered.text if how == "logged" else "(sent; not kept: it carried private links)"
     return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}
 
 

@@ -2,14 +2,17 @@
 (function () {
   "use strict";
   // Show "what is the complaint about?" only when the case is a complaint.
-  var ground = document.getElementById("complaint_ground");
+  var complaintOnly = ["complaint_ground", "related_reference"].map(function (id) {
+    var el = document.getElementById(id); return el && el.closest(".field");
+  }).filter(Boolean);
   var radios = document.querySelectorAll("input[name=kind]");
-  if (ground && radios.length) {
-    var wrapper = ground.closest(".field");
+  if (complaintOnly.length && radios.length) {
     var update = function () {
       var checked = document.querySelector("input[name=kind]:checked");
       var isComplaint = checked && checked.value === "complaint";
-      wrapper.hidden = !isComplaint && !wrapper.classList.contains("field-error");
+      complaintOnly.forEach(function (wrapper) {
+        wrapper.hidden = !isComplaint && !wrapper.classList.contains("field-error");
+      });
     };
     radios.forEach(function (r) { r.addEventListener("change", update); });
     update();

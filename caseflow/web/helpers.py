@@ -160,3 +160,10 @@ def send_attachment(att, path):
     resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
+
+
+def current_account_id() -> int | None:
+    """The logged-in company account's id, if a company (not staff) is logged in."""
+    from flask_login import current_user
+
+    return current_user.id if getattr(current_user, "role", None) == "company" else None

@@ -13,7 +13,12 @@ FIELD_ERRORS = {
     "same_office": _l("The case is already at that office."),
     "unknown_case": _l("There is no case with that number that you can see."),
     "same_case": _l("A case cannot be linked to itself."),
+    "unknown_case_of_company": _l("We cannot find a case with that number for this organisation number. Check the "
+                                  "number in your receipt, or leave the field empty."),
     "taken": _l("That is already in use."),
+    "not_verified": _l("Please confirm your e-mail address first: follow the link in the mail we sent."),
+    "no_case_with_your_email": _l("We can link a company when one of its cases has your e-mail address as "
+                                  "contact. File a case for the company while logged in, and it is linked."),
     "too_many_files": _l("At most 5 files per message."),
     "file_empty": _l("One of the files is empty."),
     "file_too_large": _l("One of the files is larger than 10 MB."),

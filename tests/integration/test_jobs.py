@@ -53,14 +53,15 @@ def run_worker_burst(app) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-def outbox_rows():
+def outbox_rows(template=None):
     db.session.expire_all()
-    return db.session.scalars(sa.select(Outbox).order_by(Outbox.id)).all()
+    rows = db.session.scalars(sa.select(Outbox).order_by(Outbox.id)).all()
+    return [r for r in rows if template is None or r.payload.get("template") == template]
 
 
 def test_without_redis_the_receipt_is_delivered_in_process_after_commit(submit):
     receipt = submit()
-    [row] = outbox_rows()
+    [row] = outbox_rows("receipt")
     assert row.status == "sent" and row.attempts == 1
     assert receipt.reference in row.result["subject"] and row.result["via"] == "logged"
 
@@ -69,21 +70,21 @@ def test_delivering_a_sent_row_again_sends_nothing(submit):
     from caseflow.services import outbox
 
     submit()
-    [row] = outbox_rows()
+    [row] = outbox_rows("receipt")
     assert outbox.deliver(row.id) == "sent"
-    assert outbox_rows()[0].attempts == 1
+    assert outbox_rows("receipt")[0].attempts == 1
 
 
 @pytest.mark.redis
 @needs_redis
 def test_receipt_job_is_processed_by_a_real_rq_worker(rq_app, offices, submit):
     receipt = submit()
-    [row] = outbox_rows()
+    [row] = outbox_rows("receipt")
     assert row.status == "pending"  # queued in Redis, not yet delivered
-    assert len(jobs.get_queue()) == 1
+    assert len(jobs.get_queue()) == 2  # receipt + new-case notice
     proc = run_worker_burst(rq_app)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    [row] = outbox_rows()
+    [row] = outbox_rows("receipt")
     assert row.status == "sent", proc.stderr[-2000:]
     assert receipt.reference in row.result["subject"]
     assert "http://localhost/track/" in row.result["text"]
@@ -95,16 +96,16 @@ def test_when_redis_is_down_the_submission_succeeds_and_the_retry_job_delivers_l
     down = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:1/0"))  # nothing listens there
     with down.app_context():
         receipt = submit()
-        [row] = outbox_rows()
+        [row] = outbox_rows("receipt")
         assert row.status == "pending"
         db.session.remove()
     queue = f"caseflow-test-{uuid.uuid4().hex[:8]}"
     up = create_app(dict(app_config, REDIS_URL=REDIS_URL, RQ_QUEUE=queue, OUTBOX_RETRY_AFTER_SECONDS=0))
     with up.app_context():
-        assert jobs.retry_outbox() == 1
+        assert jobs.retry_outbox() == 2  # receipt + new-case notice
         proc = run_worker_burst(up)
         assert proc.returncode == 0, proc.stderr[-2000:]
-        [row] = outbox_rows()
+        [row] = outbox_rows("receipt")
         assert row.status == "sent" and receipt.reference in row.result["subject"]
         assert jobs.retry_outbox() == 0  # nothing left to retry
         db.session.remove()

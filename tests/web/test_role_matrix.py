@@ -1,19 +1,21 @@
 """Every route against every role: anonymous, officer of the case's office, officer of another office, lead,
-admin, analyst. A route added without an expectation here fails the test."""
+admin, analyst, and a company account. A route added without an expectation here fails the test."""
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import login
+from caseflow.extensions import db
+from tests.conftest import PASSWORD, login
 
-ROLES = ("anonymous", "officer", "other_officer", "lead", "admin", "analyst")
+ROLES = ("anonymous", "officer", "other_officer", "lead", "admin", "analyst", "company")
 OK = (200, 302, 422)  # reached the view (302: a redirect after a POST or a harmless bounce)
-LOGIN = "login"  # redirected to the login page
+LOGIN = "login"  # redirected to the staff login page
+ACCOUNT_LOGIN = "account_login"  # redirected to the company login page
 
 
 def staff(officer=OK, other=404, lead=OK, admin=OK):
     return {"anonymous": LOGIN, "officer": officer, "other_officer": other, "lead": lead, "admin": admin,
-            "analyst": 403}
+            "analyst": 403, "company": 403}
 
 
 def staff_page():  # not tied to one case: visible to every member of staff, scoped inside
@@ -25,11 +27,16 @@ def lead_page():
 
 
 def admin_page():
-    return {"anonymous": LOGIN, "officer": 403, "other_officer": 403, "lead": 403, "admin": OK, "analyst": 403}
+    return {"anonymous": LOGIN, "officer": 403, "other_officer": 403, "lead": 403, "admin": OK, "analyst": 403,
+            "company": 403}
 
 
 def public():
     return {r: OK for r in ROLES}
+
+
+def company_page():
+    return {r: (OK if r == "company" else ACCOUNT_LOGIN) for r in ROLES}
 
 
 CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "delay", "fl12", "extend", "assign",
@@ -39,6 +46,10 @@ EXPECT = {
     "public.answer": public(), "public.healthz": public(), "public.attachment": public(),
     "officer.attachment": staff(),
     "auth.login": public(), "auth.logout": public(),
+    "public.resend_links": public(), "public.privacy": public(),
+    "account.home": company_page(), "account.add_company": company_page(),
+    "account.register": public(), "account.login": public(), "account.logout": public(),
+    "account.reset_request": public(), "account.reset": public(), "account.verify": {r: 400 for r in ROLES},
     "officer.queue": staff_page(), "officer.search": staff_page(), "officer.bulk": staff_page(),
     "officer.overview": lead_page(), "officer.case": staff(),
     **{f"officer.{a}": staff() for a in CASE_ACTIONS},
@@ -56,6 +67,13 @@ def world(app, offices, make_user, submit):
         "admin": make_user("admin"),
         "analyst": make_user("analyst"),
     }
+    from caseflow.models import CompanyAccount
+
+    company = CompanyAccount(email="anna@kanalkafeet.se", name="Anna", verified_at=datetime.now(UTC))
+    company.set_password(PASSWORD)
+    db.session.add(company)
+    db.session.commit()
+    users["company"] = company
     receipt = submit()  # a case of samhallsbyggnad
     from caseflow.services import public as public_service
     from caseflow.services.attachments import Upload
@@ -66,7 +84,8 @@ def world(app, offices, make_user, submit):
 
 def _url(rule, receipt):
     return rule.rule.replace("<int:case_id>", str(receipt.case_id)).replace("<token>", receipt.token) \
-        .replace("<entity>", "offices").replace("<int:obj_id>", "1").replace("<int:attachment_id>", "1")
+        .replace("<entity>", "offices").replace("<int:obj_id>", "1").replace("<int:attachment_id>", "1") \
+        .replace("<token>", "not-a-valid-token")
 
 
 def test_every_route_has_an_expectation(app):
@@ -78,7 +97,10 @@ def test_every_route_has_an_expectation(app):
 def test_role_matrix(app, world, role):
     users, receipt = world
     client = app.test_client()
-    if role != "anonymous":
+    if role == "company":
+        resp = client.post("/account/login", data={"email": users[role].email, "password": PASSWORD})
+        assert resp.status_code == 302
+    elif role != "anonymous":
         assert login(client, users[role]).status_code == 302
     failures = []
     for rule in app.url_map.iter_rules():
@@ -87,12 +109,14 @@ def test_role_matrix(app, world, role):
         expected = EXPECT[rule.endpoint][role]
         url = _url(rule, receipt)
         method = "GET" if "GET" in rule.methods else "POST"
-        if rule.endpoint == "auth.logout":
+        if rule.endpoint in ("auth.logout", "account.logout"):
             continue  # would end the session of the matrix itself; covered in test_officer
         resp = client.open(url, method=method, data={})
         got = resp.status_code
         if expected == LOGIN:
             ok = got == 302 and "/staff/login" in resp.headers.get("Location", "")
+        elif expected == ACCOUNT_LOGIN:
+            ok = got == 302 and "/account/login" in resp.headers.get("Location", "")
         elif isinstance(expected, tuple):
             ok = got in expected and "/staff/login" not in resp.headers.get("Location", "")
         else:

@@ -13,7 +13,7 @@ from .forms import LoginForm
 @bp.route("/login", methods=["GET", "POST"])
 @form_view
 def login():
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_user.role != "company":
         return redirect(url_for("officer.queue"))
     form = LoginForm()
     if form.validate_on_submit():

@@ -35,6 +35,11 @@ class SubmitForm(FlaskForm):
         choices=choices([("", _l("Choose…"))] + [(g, GROUND_LABELS[g]) for g in COMPLAINT_GROUNDS]),
         validate_choice=False,  # checked below: required and one of the grounds only for complaints
     )
+    related_reference = StringField(
+        _l("Case number the complaint is about (optional)"),
+        description=_l("For example CF-2026-00012, from your receipt. Only for complaints."),
+        validators=[Optional(), Length(max=20, message=_too_long(20))],
+    )
     org_number = StringField(
         _l("Organisation number"), description=_l("Ten digits, e.g. 556036-0793. Sole traders: your personal "
                                                   "identity number."),
@@ -72,3 +77,9 @@ class AnswerForm(FlaskForm):
     attachments = MultipleFileField(
         _l("Attach files (optional)"),
         description=_l("Up to 5 files, 10 MB each: PDF, images, Word, Excel, PowerPoint or text."))
+
+
+class EmailForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[
+        DataRequired(message=REQUIRED),
+        Email(message=_l("Please enter an e-mail address like name@company.se."), check_deliverability=False)])

@@ -3,13 +3,13 @@ from datetime import UTC, datetime
 from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from ...services import catalog, intake, public
+from ...services import accounts, catalog, intake, public
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
-from ..helpers import lang, send_attachment, uploads_from
+from ..helpers import current_account_id, lang, send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
-from .forms import AnswerForm, SubmitForm
+from .forms import AnswerForm, EmailForm, SubmitForm
 
 
 @bp.get("/")
@@ -30,6 +30,8 @@ def submit():
             contact_email=form.contact_email.data, contact_phone=form.contact_phone.data or "",
             subject=form.subject.data, description=form.description.data,
             complaint_ground=form.complaint_ground.data or None, language=lang(),
+            related_reference=form.related_reference.data or "",
+            account_id=current_account_id(),
         )
         try:
             receipt = intake.submit_case(sub, datetime.now(UTC))
@@ -84,6 +86,23 @@ def answer(token: str):
 @bp.get("/track/<token>/attachments/<int:attachment_id>")
 def attachment(token: str, attachment_id: int):
     return send_attachment(*public.attachment_file(token, attachment_id))
+
+
+@bp.route("/links", methods=["GET", "POST"])
+@form_view
+def resend_links():
+    form = EmailForm()
+    if form.validate_on_submit():
+        accounts.resend_links(form.email.data, lang(), datetime.now(UTC))
+        flash(_("If we have cases for that address, the links are on their way. Check your inbox in a few "
+                "minutes."), "success")
+        return redirect(url_for("public.resend_links"))
+    return render_template("public/links.html", form=form), (422 if form.is_submitted() else 200)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html")
 
 
 @bp.get("/healthz")

@@ -1,0 +1,51 @@
+"""Company accounts: optional. A company can always follow a case by its private link instead."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class CompanyAccount(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    language: Mapped[str] = mapped_column(sa.String(5), default="sv")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    role = "company"  # never a staff role: every staff check refuses it
+    office_id = None
+
+    def get_id(self) -> str:
+        return f"c:{self.id}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active and self.verified_at is not None
+
+
+class AccountCompany(db.Model):
+    """An account sees every case of the companies linked to it."""
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "company_id", name="uq_account_company_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("company_account.id"), index=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    how: Mapped[str] = mapped_column(sa.String(20))  # filed_case, contact_email

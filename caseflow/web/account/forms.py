@@ -1,0 +1,37 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+REQUIRED = _l("Please fill in this field.")
+EMAIL = Email(message=_l("Please enter an e-mail address like name@company.se."), check_deliverability=False)
+PASSWORD_HINT = _l("At least 10 characters. A few words in a row are easy to remember.")
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), EMAIL, Length(max=254)])
+    password = PasswordField(_l("Password"), description=PASSWORD_HINT, validators=[
+        DataRequired(message=REQUIRED), Length(min=10, message=_l("Too short: at least 10 characters."))])
+    confirm = PasswordField(_l("Password again"), validators=[
+        DataRequired(message=REQUIRED), EqualTo("password", message=_l("The passwords are not the same."))])
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), EMAIL])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=REQUIRED)])
+
+
+class ResetRequestForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), EMAIL])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[
+        DataRequired(message=REQUIRED), Length(min=10, message=_l("Too short: at least 10 characters."))])
+    confirm = PasswordField(_l("Password again"), validators=[
+        DataRequired(message=REQUIRED), EqualTo("password", message=_l("The passwords are not the same."))])
+
+
+class AddCompanyForm(FlaskForm):
+    org_number = StringField(_l("Organisation number"), validators=[DataRequired(message=REQUIRED)])

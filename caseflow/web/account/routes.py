@@ -1,0 +1,127 @@
+from datetime import UTC, datetime
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ...services import accounts
+from ...services.errors import InvalidInput
+from .. import form_view
+from ..helpers import lang
+from ..messages import apply_errors
+from . import bp
+from .forms import AddCompanyForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
+
+
+def _company_only():
+    if getattr(current_user, "role", None) != "company":
+        return redirect(url_for("account.login"))
+    return None
+
+
+@bp.get("/")
+def home():
+    if (bounce := _company_only()) is not None:
+        return bounce
+    return render_template("account/home.html", cases=accounts.cases_of(current_user),
+                           companies=accounts.companies_of(current_user), form=AddCompanyForm())
+
+
+@bp.post("/companies")
+@form_view
+def add_company():
+    if (bounce := _company_only()) is not None:
+        return bounce
+    form = AddCompanyForm()
+    if form.validate_on_submit():
+        try:
+            accounts.add_company(current_user, form.org_number.data, datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash(_("The company is linked to your account."), "success")
+            return redirect(url_for("account.home"))
+    return render_template("account/home.html", cases=accounts.cases_of(current_user),
+                           companies=accounts.companies_of(current_user), form=form), 422
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@form_view
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register_company_account(form.email.data, form.name.data, form.password.data, lang(),
+                                              datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            return render_template("account/check_mail.html", email=form.email.data)
+    return render_template("account/register.html", form=form), (422 if form.is_submitted() else 200)
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        account = accounts.verify_company_account(token, datetime.now(UTC))
+    except InvalidInput:
+        return render_template("account/link_expired.html"), 400
+    login_user(account)
+    flash(_("Your e-mail address is confirmed. Welcome!"), "success")
+    return redirect(url_for("account.home"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@form_view
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            account = accounts.authenticate_company(form.email.data, form.password.data)
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            if account is not None:
+                login_user(account)
+                return redirect(url_for("account.home"))
+            form.form_errors.append(_("Wrong e-mail or password."))
+    return render_template("account/login.html", form=form), (422 if form.is_submitted() else 200)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@form_view
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data, lang(), datetime.now(UTC))
+        flash(_("If there is an account for that address, a link to choose a new password is on its way."),
+              "success")
+        return redirect(url_for("account.login"))
+    return render_template("account/reset_request.html", form=form), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@form_view
+def reset(token: str):
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            account = accounts.reset_password(token, form.password.data, datetime.now(UTC))
+        except InvalidInput as exc:
+            if "token" in exc.fields:
+                return render_template("account/link_expired.html"), 400
+            apply_errors(form, exc.fields)
+        else:
+            login_user(account)
+            flash(_("Your new password is saved."), "success")
+            return redirect(url_for("account.home"))
+    return render_template("account/reset.html", form=form), (422 if form.is_submitted() else 200)
+
+
