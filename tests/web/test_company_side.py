@@ -109,7 +109,8 @@ def test_complaint_reference_to_another_companys_case_is_not_revealed(client, su
     for ref in (other.reference, "CF-2026-99999"):
         resp = client.post("/submit", data=dict(data, related_reference=ref))
         html = resp.get_data(as_text=True)
-        assert resp.status_code == 422 and "Vi hittar inget ärende med det numret för det här organisationsnumret" in html
+        assert resp.status_code == 422
+        assert "Vi hittar inget ärende med det numret för det här organisationsnumret" in html
 
 
 def test_privacy_notice_is_linked_from_every_page(client, offices):
