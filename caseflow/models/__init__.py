@@ -6,8 +6,10 @@ from .company import Company
 from .org import ROLES, Category, Office, RoutingRule, User
 from .outbox import Outbox
 from .sla import CalendarSettings, SlaClock, SlaPolicy
+from .survey import HandslagetMeasure, MonthlyReport, ReportSettings, Survey
 
 __all__ = [
+    "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
     "AccountCompany", "CompanyAccount",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",

@@ -14,7 +14,7 @@ from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
 from ..models import CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
-from . import attachments, routing, sla
+from . import attachments, routing, sla, surveys
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
 
@@ -153,7 +153,11 @@ def _close(user: User, case: Case, outcome: str, now: datetime, comment: str) ->
     if msg_id:
         _first_response(case, user, now)
     sla.on_closed(case, now, user)
-    add_outbox("mail", {"template": "closed", "case_id": case.id}, case=case, at=now)
+    survey = surveys.create_for(case, now)
+    if survey is not None:
+        db.session.flush()
+    add_outbox("mail", {"template": "closed", "case_id": case.id, "survey_id": survey.id if survey else None},
+               case=case, at=now)
 
 
 def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = "") -> Case:

@@ -70,12 +70,21 @@ def _deliver_mail(row: Outbox) -> dict:
         p["template"], to=", ".join(to), lang=lang, message_id=mail.message_id_for(row.id),
         case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
         staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
+        survey_url=_survey_url(p.get("survey_id")),
     )
     how = mail.send(rendered)
     # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the
     # database; a logged one is the only copy the operator has (embedded mode), so it is kept whole.
     text = rendered.text if how == "logged" else rendered.text.replace(_token_of(case), "…")
     return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}
+
+
+def _survey_url(survey_id: int | None) -> str | None:
+    from ..models import Survey
+    from . import surveys
+
+    survey = db.session.get(Survey, survey_id) if survey_id else None
+    return surveys.survey_url(survey) if survey is not None and survey.answered_at is None else None
 
 
 def _deliver_account_mail(row: Outbox) -> dict:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ..domain.identifiers import luhn_check_digit
 from ..extensions import db
 from ..models import Case, Category, Office, RoutingRule, User
-from . import casework, intake, public, sla
+from . import casework, intake, public, reports, sla
 from .unit import commit
 
 OFFICES = [
@@ -81,6 +81,7 @@ def seed_configuration() -> dict[str, Office]:
                                    office=offices[office], category_id=cat.id))
     db.session.flush()
     sla.seed_policies()
+    reports.seed_measures()
     commit()
     return offices
 

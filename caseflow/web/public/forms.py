@@ -83,3 +83,10 @@ class EmailForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[
         DataRequired(message=REQUIRED),
         Email(message=_l("Please enter an e-mail address like name@company.se."), check_deliverability=False)])
+
+
+class SurveyForm(FlaskForm):
+    """Radio questions are added per request (the scale is configurable); see routes.survey."""
+
+    comment = TextAreaField(_l("Anything else you want to tell us? (optional)"),
+                            validators=[Optional(), Length(max=5000, message=_too_long(5000))])

@@ -1,15 +1,16 @@
 from datetime import UTC, datetime
 
-from flask import flash, g, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from ...services import accounts, catalog, intake, public
+from ...services import accounts, catalog, intake, public, surveys
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
 from ..helpers import current_account_id, lang, send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
-from .forms import AnswerForm, EmailForm, SubmitForm
+from .forms import AnswerForm, EmailForm, SubmitForm, SurveyForm
 
 
 @bp.get("/")
@@ -98,6 +99,44 @@ def resend_links():
                 "minutes."), "success")
         return redirect(url_for("public.resend_links"))
     return render_template("public/links.html", form=form), (422 if form.is_submitted() else 200)
+
+
+SURVEY_QUESTIONS = {
+    "q_overall": _l("How satisfied are you, on the whole, with how your case was handled?"),
+    "q_expectations": _l("How well did our service meet your expectations?"),
+    "q_ideal": _l("How close did our service come to an ideal service?"),
+    "f_information": _l("Information: was it easy to find and understand?"),
+    "f_tillganglighet": _l("Accessibility: was it easy to reach us?"),
+    "f_bemotande": _l("Treatment: how were you treated?"),
+    "f_kompetens": _l("Competence: did we know what we were doing?"),
+    "f_rattssakerhet": _l("Legal certainty: was your case handled fairly and correctly?"),
+    "f_effektivitet": _l("Efficiency: was it handled quickly and simply?"),
+}
+
+
+@bp.route("/survey/<token>", methods=["GET", "POST"])
+@form_view
+def survey(token: str):
+    s = surveys.by_token(token)  # NotFound for any wrong token
+    g.no_store = True
+    if s.answered_at is not None:
+        return render_template("public/survey_done.html", already=True)
+    form = SurveyForm()
+    chosen = {q: request.form.get(q, "") for q in SURVEY_QUESTIONS}
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            surveys.answer(token, {q: int(v) if v.isdigit() else None for q, v in chosen.items()},
+                           form.comment.data or "", datetime.now(UTC))
+        except InvalidInput as exc:
+            errors = exc.fields
+        except Conflict:
+            return render_template("public/survey_done.html", already=True)
+        else:
+            return render_template("public/survey_done.html", already=False)
+    status = 422 if form.is_submitted() else 200
+    return render_template("public/survey.html", form=form, scale=s.scale, questions=SURVEY_QUESTIONS,
+                           chosen=chosen, errors=errors, case_reference=s.case.reference), status
 
 
 @bp.get("/privacy")

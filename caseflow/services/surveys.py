@@ -1,0 +1,75 @@
+"""The satisfaction survey: sent when a case closes (once per case), answered whole through a private link."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..models import Case, ReportSettings, Survey
+from ..models.survey import FACTORS, NKI_QUESTIONS
+from .errors import Conflict, InvalidInput, NotFound
+from .unit import commit
+
+QUESTIONS = NKI_QUESTIONS + tuple(f"f_{f}" for f in FACTORS)
+_TOKEN = re.compile(r"^[0-9a-f]{48}$")
+
+
+def settings() -> ReportSettings:
+    return db.session.get(ReportSettings, 1) or ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1],
+                                                               min_answers=7, min_answers_compare=10, recipients="")
+
+
+def token_for(salt: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"survey:" + salt.encode(), hashlib.sha256).hexdigest()[:48]
+
+
+def survey_url(survey: Survey) -> str:
+    return f"{current_app.config['BASE_URL']}/survey/{token_for(survey.salt)}"
+
+
+def create_for(case: Case, now: datetime) -> Survey | None:
+    """Staged, at closure: one survey per case (a case closed again after a reopening gets no second one)."""
+    if db.session.scalar(sa.select(Survey.id).where(Survey.case_id == case.id)):
+        return None
+    salt = secrets.token_hex(16)
+    survey = Survey(case_id=case.id, salt=salt, token_hash=hashlib.sha256(token_for(salt).encode()).hexdigest(),
+                    office_id=case.office_id, category_id=case.category_id, kind=case.kind,
+                    scale=settings().survey_scale, sent_at=now)
+    db.session.add(survey)
+    return survey
+
+
+def by_token(token: str) -> Survey:
+    if not _TOKEN.match(token or ""):
+        raise NotFound("survey")
+    survey = db.session.scalar(sa.select(Survey).where(
+        Survey.token_hash == hashlib.sha256(token.encode()).hexdigest()))
+    if survey is None or not hmac.compare_digest(token_for(survey.salt), token):
+        raise NotFound("survey")
+    return survey
+
+
+def answer(token: str, answers: dict[str, int], comment: str, now: datetime) -> Survey:
+    """Record the answer: every question answered on 1..k, or nothing is saved. One answer per case."""
+    survey = by_token(token)
+    if survey.answered_at is not None:
+        raise Conflict("already_answered")
+    errors = {q: "required" for q in QUESTIONS
+              if not isinstance(answers.get(q), int) or not 1 <= answers[q] <= survey.scale}
+    if len(comment or "") > 5000:
+        errors["comment"] = "too_long"
+    if errors:
+        raise InvalidInput(errors)
+    for q in QUESTIONS:
+        setattr(survey, q, answers[q])
+    survey.comment = (comment or "").strip() or None
+    survey.answered_at = now
+    commit()
+    return survey

@@ -1,0 +1,138 @@
+"""The monthly report against a hand-computed month (October 2026, Europe/Stockholm).
+
+A  markupplåtelse errand at SBK, received Mon 5 Oct 10:00; reply Tue 6 Oct 10:00 (first response 7+2 = 9 h);
+   completion requested Wed 7 Oct 09:00, answered Fri 9 Oct 09:00 (paused 8+9+1 = 18 h); decided Tue 13 Oct
+   12:00 (7+9+9+9+9+9+4 = 56 h - 18 h = 38 h); closed Tue 13 Oct 13:00.
+B  livsmedel errand at Miljö, received Thu 1 Oct 16:00; reply Tue 6 Oct 09:00, after its due Mon 5 Oct 17:00
+   (1+9+9+1 = 20 h, late: a breach at stop); closed Wed 14 Oct 10:00 without a decision (1 + 8x9 + 2 = 75 h).
+C  complaint (bemötande) received Mon 12 Oct 09:00 at Näringsliv, rerouted to SBK 10:00 (a routing miss for
+   Näringsliv); delay notice Thu 15 Oct 10:00, its first public message (8+9+9+2 = 28 h, late for the
+   first-response and acknowledgement clocks due Wed 14 Oct 17:00: two breaches at stop, at SBK); the sweep
+   on Fri 30 Oct records its resolution breach (due Mon 26 Oct 17:00); open at the month's end.
+D  question at SBK received Mon 28 Sep, answered 29 Sep; closed Fri 2 Oct 10:00; reopened Tue 20 Oct and
+   open at the month's end: closed and reopened in October, backlog, and no resolution time in October.
+E  errand at SBK received Sat 31 Oct 23:30 local (22:30 UTC): October's, and backlog.
+"""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caseflow.extensions import db
+from caseflow.models import ReportSettings
+from caseflow.services import casework, public, reports, sla, surveys
+
+Z = ZoneInfo("Europe/Stockholm")
+OCT = datetime(2026, 10, 1).date()
+
+
+def t(m, d, h, mi=0):
+    return datetime(2026, m, d, h, mi, tzinfo=Z)
+
+
+@pytest.fixture
+def october(offices, make_user, submit):
+    sbk = make_user("officer", offices["samhallsbyggnad"])
+    nl = make_user("officer", offices["naringsliv"])
+    miljo = make_user("officer", offices["miljo"])
+    a = submit("markupplatelse", when=t(10, 5, 10))
+    casework.reply(sbk, a.case_id, "Hej", t(10, 6, 10))
+    casework.request_completion(sbk, a.case_id, "Ritning?", t(10, 7, 9))
+    public.answer(a.token, "Här", t(10, 9, 9))
+    casework.decide(sbk, a.case_id, "granted", "Ja", t(10, 13, 12))
+    casework.close(sbk, a.case_id, "granted", t(10, 13, 13))
+
+    b = submit("livsmedel", when=t(10, 1, 16), org_number="212000-0142")
+    casework.reply(miljo, b.case_id, "Hej", t(10, 6, 9))
+    casework.close(miljo, b.case_id, "answered", t(10, 14, 10))
+
+    c = submit("foretagslots", when=t(10, 12, 9), kind="complaint", complaint_ground="bemotande")
+    casework.reroute(nl, c.case_id, offices["samhallsbyggnad"].id, "Gäller bygglov", t(10, 12, 10))
+    casework.send_delay_notice(sbk, c.case_id, "Vi väntar på underlag", t(10, 15, 10))
+    sla.sweep(t(10, 30, 12))
+
+    d = submit("markupplatelse", when=t(9, 28, 10), kind="question")
+    casework.reply(sbk, d.case_id, "Svar", t(9, 29, 10))
+    casework.close(sbk, d.case_id, "answered", t(10, 2, 10))
+    casework.reopen(sbk, d.case_id, "Ny fråga", t(10, 20, 10))
+
+    submit("markupplatelse", when=t(10, 31, 23, 30))  # E
+
+    for case_id, scores in ((a.case_id, (6, 6, 6)), (b.case_id, (4, 5, 6))):
+        s = db.session.query(surveys.Survey).filter_by(case_id=case_id).one()
+        answers = dict(zip(("q_overall", "q_expectations", "q_ideal"), scores, strict=True))
+        answers.update({f"f_{f}": 5 for f in surveys.FACTORS})
+        surveys.answer(surveys.token_for(s.salt), answers, "", t(10, 20, 12))
+    return {o: str(offices[o].id) for o in ("samhallsbyggnad", "naringsliv", "miljo")}
+
+
+def test_month_totals_match_the_hand_calculation(october):
+    r = reports.compute(OCT)["total"]
+    assert (r["received"], r["closed"], r["reopened"], r["backlog"]) == (4, 3, 1, 2 + 0 + 1)
+    assert r["reopen_rate"] == pytest.approx(1 / 3)
+    assert r["first_response_n"] == 3
+    assert r["first_response_median_h"] == 20 and r["first_response_p90_h"] == pytest.approx(26.4)
+    assert r["resolution_n"] == 2
+    assert r["resolution_median_h"] == pytest.approx(56.5) and r["resolution_p90_h"] == pytest.approx(71.3)
+    assert r["clocks_stopped"] == 7 and r["within_target"] == pytest.approx(4 / 7)
+    assert r["within_target_by_clock"] == {"first_response": pytest.approx(1 / 3), "acknowledgement": 0,
+                                           "resolution": 1}
+    assert r["breaches"] == 4 and r["reroutes"] == 1 and r["delay_notices"] == 1
+    assert r["complaints"] == 1 and r["complaints_per_100"] == 25 and r["complaints_by_ground"] == {"bemotande": 1}
+    assert (r["surveys_sent"], r["surveys_answered"]) == (3, 2)
+    assert r["response_rate"] == pytest.approx(2 / 3)
+    assert r["too_few_answers"] and r["nki"] is None  # 2 respondents < 7
+
+
+def test_figures_belong_to_the_office_at_the_event(october):
+    o = reports.compute(OCT)["offices"]
+    sbk, nl, miljo = o[october["samhallsbyggnad"]], o[october["naringsliv"]], o[october["miljo"]]
+    assert (sbk["received"], nl["received"], miljo["received"]) == (2, 1, 1)  # C counts where it arrived
+    assert nl["complaints"] == 1 and sbk["complaints"] == 0
+    assert nl["reroutes"] == 1 and nl["routing_miss_rate"] == 1.0 and sbk["reroutes"] == 0
+    assert (sbk["closed"], sbk["reopened"], sbk["reopen_rate"]) == (2, 1, 0.5)
+    assert sbk["backlog"] == 3 and nl["backlog"] == 0  # C (rerouted), D (reopened), E
+    assert sbk["first_response_median_h"] == 18.5 and miljo["first_response_median_h"] == 20
+    assert sbk["resolution_median_h"] == 38 and miljo["resolution_median_h"] == 75
+    assert sbk["breaches"] == 3 and miljo["breaches"] == 1
+
+
+def test_nki_is_computed_once_there_are_enough_respondents(october):
+    db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1], min_answers=2,
+                                    min_answers_compare=10, recipients=""))
+    db.session.commit()
+    r = reports.compute(OCT)["total"]
+    # overall mean 5 -> 80; expectations 5.5 -> 90; ideal 6 -> 100; NKI = 90 ("very high")
+    assert r["nki"] == pytest.approx(90) and r["nki_grade"] == "very_high"
+    assert r["factor_indices"]["bemotande"] == pytest.approx(80)
+
+
+def test_freezing_twice_gives_the_same_snapshot_and_a_correction_a_new_revision(october, submit):
+    first, created = reports.freeze(OCT, datetime.now(UTC))
+    again, created_again = reports.freeze(OCT, datetime.now(UTC))
+    assert created and not created_again and again.id == first.id
+    submit("markupplatelse", when=t(10, 30, 9))  # a late-registered October case
+    second, created = reports.freeze(OCT, datetime.now(UTC), label="Rättelse: sent registrerat ärende")
+    assert created and second.revision == 2 and second.data["total"]["received"] == 5
+    db.session.refresh(first)
+    assert first.data["total"]["received"] == 4  # the published revision is never overwritten
+
+
+def test_exports_escape_spreadsheet_formulas(october):
+    rep = reports.compute(OCT)
+    rep["office_names"][next(iter(rep["office_names"]))] = "=HYPERLINK(\"http://evil\")"
+    assert "'=HYPERLINK" in reports.to_csv(rep)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(BytesIO(reports.to_xlsx(rep))).active
+    assert any(str(c.value).startswith("'=HYPERLINK") for c in ws["A"])
+
+
+def test_handslaget_status_per_measure(october):
+    assert reports.status_of(0.95, 0.9, True, 0.1) == "on_track"
+    assert reports.status_of(0.85, 0.9, True, 0.1) == "at_risk"
+    assert reports.status_of(0.5, 0.9, True, 0.1) == "off_track"
+    assert reports.status_of(6.0, 5.0, False, 0.1) == "off_track" and reports.status_of(None, 1, True, 0.1) == \
+        "no_data"
