@@ -77,12 +77,14 @@ def _register_blueprints(app: Flask) -> None:
     from .web.auth import bp as auth_bp
     from .web.officer import bp as officer_bp
     from .web.public import bp as public_bp
+    from .web.reports import bp as reports_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -94,16 +96,19 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     from flask import render_template
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    for code in (400, 403, 404, 405, 409, 413, 429, 500):
         def handler(exc, code=code):
             return render_template("errors/error.html", code=code), code
 
         app.register_error_handler(code, handler)
 
-    from .services.errors import Forbidden, NotFound
+    from .services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
     app.register_error_handler(NotFound, lambda exc: (render_template("errors/error.html", code=404), 404))
     app.register_error_handler(Forbidden, lambda exc: (render_template("errors/error.html", code=403), 403))
+    # A view that did not expect a service's refusal still answers clearly, never with a 500.
+    app.register_error_handler(InvalidInput, lambda exc: (render_template("errors/error.html", code=400), 400))
+    app.register_error_handler(Conflict, lambda exc: (render_template("errors/error.html", code=409), 409))
 
 
 def _register_security_headers(app: Flask) -> None:

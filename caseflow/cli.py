@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_commands(app: Flask) -> None:
-    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, demo_cmd):
+    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd, demo_cmd):
         app.cli.add_command(cmd)
 
 
@@ -70,6 +70,21 @@ def sweep_cmd() -> None:
 
     counts = jobs.sweep_sla()
     click.echo(f"sweep: {counts['warnings']} warnings, {counts['breaches']} breaches recorded")
+
+
+@click.command("build-report")
+@click.option("--month", default=None, help="YYYY-MM; default: last month.")
+@click.option("--label", default="", help="Label of a correction (a new revision).")
+@with_appcontext
+def build_report_cmd(month: str | None, label: str) -> None:
+    """Freeze a month's SLA report (idempotent: unchanged figures make no new revision)."""
+    from datetime import UTC, datetime
+
+    from .services import reports
+
+    m = reports.parse_month(month) if month else reports.previous_month(datetime.now(UTC).date())
+    snap, created = reports.freeze(m, datetime.now(UTC), label)
+    click.echo(f"{snap.month} revision {snap.revision}: {'published' if created else 'unchanged, nothing new'}")
 
 
 @click.command("demo")

@@ -90,8 +90,23 @@ def sweep_sla() -> dict:
         return sla.sweep(datetime.now(UTC))
 
 
+def build_monthly_report() -> str | None:
+    """Monthly (the 1st): freeze last month's report once. Later corrections are made by hand
+    (`caseflow build-report --month … --label …`) and become new revisions."""
+    from .services import reports
+
+    with app_context():
+        month = reports.previous_month(datetime.now(UTC).date())
+        if reports.has_snapshot(month):
+            return None
+        snap, _created = reports.freeze(month, datetime.now(UTC))
+        return f"{snap.month} r{snap.revision}"
+
+
 PERIODIC = [
-    # (function, interval in seconds)
+    # (function, interval in seconds) for RQ's CronScheduler (and the embedded thread)
     (retry_outbox, 60),
     (sweep_sla, 180),
+    # checked hourly; acts once a month, when last month has no published report yet
+    (build_monthly_report, 3600),
 ]

@@ -91,14 +91,19 @@ def _deliver_account_mail(row: Outbox) -> dict:
     """Mails to an address rather than about one case: account verification, password reset, "your links"."""
     p = row.payload
     base = current_app.config["BASE_URL"]
-    links = []
+    links, report = [], None
+    if p["template"] == "monthly_report":
+        from ..models import MonthlyReport
+
+        report = db.session.get(MonthlyReport, p["report_id"])
     if p["template"] == "your_links":
         cases = db.session.scalars(sa.select(Case).where(Case.contact_email == p["to"])
                                    .order_by(Case.created_at.desc()).limit(50))
         links = [(c, tracking.tracking_url(c.tracking_salt)) for c in cases]
     rendered = mail.render(p["template"], to=p["to"], lang=p.get("lang", "sv"), message_id=mail.message_id_for(row.id),
                            link=f"{base}/account/{'verify' if p['template'] == 'verify_account' else 'reset'}/"
-                                f"{p.get('token', '')}", login_url=f"{base}/account/login", links=links)
+                                f"{p.get('token', '')}", login_url=f"{base}/account/login", links=links, report=report,
+                           report_url=f"{base}/reports/?month={report.month}" if report else None)
     how = mail.send(rendered)
     text = rendered.text if how == "logged" else "(sent; not kept: it carried private links)"
     return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}

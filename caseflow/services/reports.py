@@ -334,6 +334,11 @@ def freeze(month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, 
     return snap, True
 
 
+def has_snapshot(month: date) -> bool:
+    return db.session.scalar(sa.select(MonthlyReport.id).where(
+        MonthlyReport.month == month.strftime("%Y-%m")).limit(1)) is not None
+
+
 def snapshots(user, month: str | None = None) -> list[MonthlyReport]:
     require_reader(user)
     q = sa.select(MonthlyReport).order_by(MonthlyReport.month.desc(), MonthlyReport.revision.desc())

@@ -49,6 +49,9 @@ CLOCK_LABELS = {
 UNIT_LABELS = {"working_hours": _l("working hours"), "working_days": _l("working days"),
                "calendar_weeks": _l("weeks")}
 
+NKI_GRADES = {"low": _l("low"), "approved": _l("approved"), "high": _l("high"), "very_high": _l("very high")}
+STATUS_WORDS = {"on_track": _l("On track"), "at_risk": _l("At risk"), "off_track": _l("Off track"),
+                "no_data": _l("No data")}
 LINK_LABELS = {"related": _l("Related"), "duplicate_of": _l("Duplicate of"), "duplicate": _l("Has duplicate")}
 ACTOR_LABELS = {"company": _l("The company"), "system": _l("caseflow (automatic)")}
 
@@ -127,7 +130,7 @@ def register(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS, STAFF_STATUS_LABELS=STAFF_STATUS_LABELS, KIND_LABELS=KIND_LABELS,
         GROUND_LABELS=GROUND_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, EVENT_LABELS=EVENT_LABELS,
         ACTOR_LABELS=ACTOR_LABELS, CLOCK_LABELS=CLOCK_LABELS, UNIT_LABELS=UNIT_LABELS, clock_view=clock_view,
-        fl12_due=fl12_due, LINK_LABELS=LINK_LABELS,
+        fl12_due=fl12_due, LINK_LABELS=LINK_LABELS, NKI_GRADES=NKI_GRADES, STATUS_WORDS=STATUS_WORDS,
         current_lang=lang, due_state=due_state,
     )
 

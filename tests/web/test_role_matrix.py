@@ -8,7 +8,7 @@ from caseflow.extensions import db
 from tests.conftest import PASSWORD, login
 
 ROLES = ("anonymous", "officer", "other_officer", "lead", "admin", "analyst", "company")
-OK = (200, 302, 422)  # reached the view (302: a redirect after a POST or a harmless bounce)
+OK = (200, 302, 400, 422)  # reached the view (302: a redirect after a POST; 400/422: refused input)
 LOGIN = "login"  # redirected to the staff login page
 ACCOUNT_LOGIN = "account_login"  # redirected to the company login page
 
@@ -35,6 +35,11 @@ def public():
     return {r: OK for r in ROLES}
 
 
+def report_page():
+    return {"anonymous": LOGIN, "officer": 403, "other_officer": 403, "lead": OK, "admin": OK, "analyst": OK,
+            "company": 403}
+
+
 def company_page():
     return {r: (OK if r == "company" else ACCOUNT_LOGIN) for r in ROLES}
 
@@ -55,6 +60,9 @@ EXPECT = {
     **{f"officer.{a}": staff() for a in CASE_ACTIONS},
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
     "admin.test_rule": admin_page(), "admin.audit": admin_page(),
+    "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
+    **{f"reports.{e}": report_page() for e in ("month", "trend", "drilldown", "export", "snapshots", "freeze",
+                                                "handslaget", "handslaget_export")},
 }
 
 
@@ -83,9 +91,12 @@ def world(app, offices, make_user, submit):
 
 
 def _url(rule, receipt):
-    return rule.rule.replace("<int:case_id>", str(receipt.case_id)).replace("<token>", receipt.token) \
-        .replace("<entity>", "offices").replace("<int:obj_id>", "1").replace("<int:attachment_id>", "1") \
-        .replace("<token>", "not-a-valid-token")
+    values = {"<int:case_id>": str(receipt.case_id), "<token>": receipt.token, "<entity>": "offices",
+              "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "csv"}
+    url = rule.rule
+    for placeholder, value in values.items():
+        url = url.replace(placeholder, value)
+    return url
 
 
 def test_every_route_has_an_expectation(app):

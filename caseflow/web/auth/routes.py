@@ -14,13 +14,14 @@ from .forms import LoginForm
 @form_view
 def login():
     if current_user.is_authenticated and current_user.role != "company":
-        return redirect(url_for("officer.queue"))
+        return redirect(url_for("reports.month") if current_user.role == "analyst" else url_for("officer.queue"))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("officer.queue"))
+            home = url_for("reports.month") if user.role == "analyst" else url_for("officer.queue")
+            return redirect(_safe_next(request.args.get("next")) or home)
         form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form), (422 if form.is_submitted() else 200)
 

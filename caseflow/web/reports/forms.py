@@ -1,0 +1,9 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class FreezeForm(FlaskForm):
+    month = StringField(_l("Month (YYYY-MM)"), validators=[DataRequired()])
+    label = StringField(_l("Label of a correction (optional)"), validators=[Optional(), Length(max=200)])

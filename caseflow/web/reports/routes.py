@@ -1,0 +1,135 @@
+import json
+from datetime import UTC, datetime
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ...domain import workflow
+from ...services import catalog, reports
+from ...services.errors import InvalidInput
+from .. import form_view
+from ..charts import bar_chart, line_chart
+from ..helpers import KIND_LABELS
+from . import bp
+from .forms import FreezeForm
+
+
+@bp.before_request
+@login_required
+def _readers_only():
+    reports.require_reader(current_user)  # analysts, leads, admins; Forbidden -> 403
+
+
+def _month_arg():
+    text = request.args.get("month")
+    return reports.parse_month(text) if text else reports.previous_month(datetime.now(UTC).date())
+
+
+def _filters():
+    cat = request.args.get("category_id", type=int) or None
+    kind = request.args.get("kind") if request.args.get("kind") in workflow.KINDS else None
+    return cat, kind
+
+
+@bp.get("/")
+def month():
+    try:
+        m = _month_arg()
+    except InvalidInput:
+        flash(_("Write the month as YYYY-MM."), "info")
+        return redirect(url_for("reports.month"))
+    cat, kind = _filters()
+    rep = reports.month_view(current_user, m, cat, kind)
+    names = rep["office_names"]
+    fr_chart = bar_chart(_("Median first response per office (working hours)"),
+                         [(names[o], rep["offices"][o]["first_response_median_h"]) for o in names],
+                         unit=" h", target=18, target_label=_("Promise: 2 working days = 18 h"))
+    share_chart = bar_chart(_("Share within target per office (percent)"),
+                            [(names[o], None if rep["offices"][o]["within_target"] is None
+                              else round(100 * rep["offices"][o]["within_target"], 1)) for o in names], unit=" %")
+    return render_template("reports/month.html", rep=rep, month=m.strftime("%Y-%m"), fr_chart=fr_chart,
+                           share_chart=share_chart, categories=catalog.categories(), kinds=KIND_LABELS,
+                           category_id=cat, kind=kind)
+
+
+@bp.get("/trend")
+def trend():
+    m = _month_arg()
+    cat, kind = _filters()
+    series = reports.trend(current_user, m, 12, cat, kind)
+    labels = [r["month"] for r in series]
+    share = line_chart(_("Share within target, last 12 months"), labels,
+                       [(_("Within target"), [r["total"]["within_target"] for r in series]),
+                        (_("Response rate (survey)"), [r["total"]["response_rate"] for r in series])],
+                       as_percent=True)
+    volume = line_chart(_("Cases received, closed and open at month end"), labels,
+                        [(_("Received"), [r["total"]["received"] for r in series]),
+                         (_("Closed"), [r["total"]["closed"] for r in series]),
+                         (_("Backlog"), [r["total"]["backlog"] for r in series])])
+    return render_template("reports/trend.html", series=series, share=share, volume=volume, month=m.strftime("%Y-%m"))
+
+
+@bp.get("/cases")
+def drilldown():
+    m = _month_arg()
+    metric = request.args.get("metric", "")
+    office = request.args.get("office", type=int)
+    cases = reports.drilldown(current_user, m, metric, office)
+    return render_template("reports/cases.html", cases=cases, month=m.strftime("%Y-%m"), metric=metric)
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    m = _month_arg()
+    cat, kind = _filters()
+    rep = reports.month_view(current_user, m, cat, kind)
+    name = f"caseflow-{rep['month']}"
+    if fmt == "csv":
+        return Response(reports.to_csv(rep), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+    if fmt == "xlsx":
+        return Response(reports.to_xlsx(rep),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+    if fmt == "json":
+        return Response(json.dumps(rep, ensure_ascii=False, default=str), mimetype="application/json")
+    return redirect(url_for("reports.month", month=rep["month"]))
+
+
+@bp.get("/snapshots")
+def snapshots():
+    return render_template("reports/snapshots.html", snaps=reports.snapshots(current_user))
+
+
+@bp.post("/snapshots")
+@form_view
+def freeze():
+    form = FreezeForm()
+    if current_user.role not in ("analyst", "admin"):
+        return redirect(url_for("reports.snapshots"))
+    if form.validate_on_submit():
+        try:
+            snap, created = reports.freeze(reports.parse_month(form.month.data), datetime.now(UTC),
+                                           form.label.data or "")
+        except InvalidInput:
+            flash(_("Write the month as YYYY-MM."), "info")
+        else:
+            flash(_("Snapshot saved as revision %(r)s.", r=snap.revision) if created
+                  else _("Nothing changed since revision %(r)s: no new snapshot.", r=snap.revision), "success")
+    return redirect(url_for("reports.snapshots"))
+
+
+@bp.get("/handslaget")
+def handslaget():
+    data = reports.handslaget(current_user, _month_arg())
+    return render_template("reports/handslaget.html", data=data)
+
+
+@bp.get("/handslaget.<fmt>")
+def handslaget_export(fmt: str):
+    data = reports.handslaget(current_user, _month_arg())
+    if fmt == "csv":
+        return Response(reports.handslaget_csv(data), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=handslaget.csv"})
+    return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")

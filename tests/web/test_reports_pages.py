@@ -1,0 +1,87 @@
+"""Report pages, exports, snapshots, Handslaget and the survey through the web."""
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from caseflow.extensions import db
+from caseflow.models import MonthlyReport, Outbox, Survey
+from caseflow.services import casework, surveys
+from tests.conftest import login
+
+LAST_MONTH = (datetime.now(UTC).date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def a_month_of_work(submit, make_user, offices):
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    when = datetime.strptime(LAST_MONTH + "-10 09:00", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    r = submit(when=when)
+    casework.reply(officer, r.case_id, "Svar", when + timedelta(hours=3))
+    casework.close(officer, r.case_id, "answered", when + timedelta(days=2))
+    return r
+
+
+def test_analyst_sees_last_months_report_with_charts_and_drills_into_cases(client, submit, make_user, offices):
+    r = a_month_of_work(submit, make_user, offices)
+    login(client, make_user("analyst"))
+    html = client.get("/reports/").get_data(as_text=True)
+    assert f"SLA-rapport {LAST_MONTH}" in html and "<svg" in html and "Samhällsbyggnadskontoret" in html
+    link = re.search(r'href="(/reports/cases\?[^"]*metric=received[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert r.reference in client.get(link).get_data(as_text=True)
+
+
+def test_csv_xlsx_and_json_exports(client, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("analyst"))
+    csv_text = client.get(f"/reports/export.csv?month={LAST_MONTH}").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("office;received;closed")
+    assert "Totalt;1;1" in csv_text
+    xlsx = client.get(f"/reports/export.xlsx?month={LAST_MONTH}")
+    assert xlsx.data[:2] == b"PK" and "spreadsheetml" in xlsx.headers["Content-Type"]
+    data = json.loads(client.get(f"/reports/export.json?month={LAST_MONTH}").data)
+    assert data["total"]["received"] == 1
+
+
+def test_publishing_a_month_freezes_it_and_the_page_says_so(client, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("analyst"))
+    client.post("/reports/snapshots", data={"month": LAST_MONTH, "label": ""})
+    client.post("/reports/snapshots", data={"month": LAST_MONTH, "label": ""})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MonthlyReport)) == 1
+    assert "Publicerad rapport, version 1" in client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True)
+
+
+def test_cli_build_report_is_idempotent(app, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["build-report", "--month", LAST_MONTH])
+    again = runner.invoke(args=["build-report", "--month", LAST_MONTH])
+    assert "published" in first.output and "unchanged" in again.output
+
+
+def test_handslaget_dashboard_and_machine_readable_exports(client, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("lead", offices["samhallsbyggnad"]))
+    assert "Servicegaranti" in client.get("/reports/handslaget").get_data(as_text=True)
+    data = json.loads(client.get("/reports/handslaget.json").data)
+    measure = next(m for m in data["measures"] if m["kpi"] == "within_target")
+    assert measure["months"][-1] == {"month": LAST_MONTH, "value": 1.0, "status": "on_track"}
+    assert "1.1;1;" in client.get("/reports/handslaget.csv").get_data(as_text=True)
+
+
+def test_closure_mail_carries_the_survey_link_and_the_survey_takes_one_answer(client, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    mail = db.session.scalar(sa.select(Outbox).where(Outbox.payload["template"].as_string() == "closed"))
+    link = re.search(r"/survey/[0-9a-f]{48}", mail.result["text"]).group(0)
+    page = client.get(link).get_data(as_text=True)
+    assert "Hur gjorde vi?" in page and 'name="q_overall"' in page
+    partial = client.post(link, data={"q_overall": "5"})
+    assert partial.status_code == 422 and "Välj en siffra" in partial.get_data(as_text=True)
+    assert 'value="5" checked' in partial.get_data(as_text=True)  # what was chosen stays chosen
+    answers = {q: "5" for q in surveys.QUESTIONS}
+    done = client.post(link, data=dict(answers, comment="Bra bemötande!"))
+    assert "Tack för dina svar" in done.get_data(as_text=True)
+    assert "redan svarat" in client.post(link, data=answers).get_data(as_text=True)
+    survey = db.session.scalar(sa.select(Survey))
+    assert survey.q_overall == 5 and survey.comment == "Bra bemötande!"
