@@ -85,3 +85,24 @@ def test_closure_mail_carries_the_survey_link_and_the_survey_takes_one_answer(cl
     assert "redan svarat" in client.post(link, data=answers).get_data(as_text=True)
     survey = db.session.scalar(sa.select(Survey))
     assert survey.q_overall == 5 and survey.comment == "Bra bemötande!"
+
+
+def test_pdf_report_has_a_cover_and_a_page_per_office(client, submit, make_user, offices):
+    import pytest
+
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pytest.skip("WeasyPrint or Pango is not installed")
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("analyst"))
+    resp = client.get(f"/reports/export.pdf?month={LAST_MONTH}")
+    assert resp.status_code == 200 and resp.data[:5] == b"%PDF-"
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pdf = PdfReader(BytesIO(resp.data))
+    assert len(pdf.pages) >= 2 + len(offices)  # cover, summary, one page per office
+    assert f"SLA-rapport {LAST_MONTH}" in pdf.pages[0].extract_text()
+    assert "Samhällsbyggnadskontoret" in "".join(p.extract_text() for p in pdf.pages[2:])

@@ -41,6 +41,13 @@ def month():
         return redirect(url_for("reports.month"))
     cat, kind = _filters()
     rep = reports.month_view(current_user, m, cat, kind)
+    fr_chart, share_chart = _charts(rep)
+    return render_template("reports/month.html", rep=rep, month=m.strftime("%Y-%m"), fr_chart=fr_chart,
+                           share_chart=share_chart, categories=catalog.categories(), kinds=KIND_LABELS,
+                           category_id=cat, kind=kind)
+
+
+def _charts(rep):
     names = rep["office_names"]
     fr_chart = bar_chart(_("Median first response per office (working hours)"),
                          [(names[o], rep["offices"][o]["first_response_median_h"]) for o in names],
@@ -48,9 +55,7 @@ def month():
     share_chart = bar_chart(_("Share within target per office (percent)"),
                             [(names[o], None if rep["offices"][o]["within_target"] is None
                               else round(100 * rep["offices"][o]["within_target"], 1)) for o in names], unit=" %")
-    return render_template("reports/month.html", rep=rep, month=m.strftime("%Y-%m"), fr_chart=fr_chart,
-                           share_chart=share_chart, categories=catalog.categories(), kinds=KIND_LABELS,
-                           category_id=cat, kind=kind)
+    return fr_chart, share_chart
 
 
 @bp.get("/trend")
@@ -92,6 +97,16 @@ def export(fmt: str):
         return Response(reports.to_xlsx(rep),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
+    if fmt == "pdf":
+        fr_chart, share_chart = _charts(rep)
+        html = render_template("reports/pdf.html", rep=rep, fr_chart=fr_chart, share_chart=share_chart)
+        try:
+            from weasyprint import HTML
+        except (ImportError, OSError):  # WeasyPrint needs Pango from the system
+            flash(_("PDF is not available on this server (WeasyPrint needs the Pango library)."), "info")
+            return redirect(url_for("reports.month", month=rep["month"]))
+        return Response(HTML(string=html).write_pdf(), mimetype="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename={name}.pdf"})
     if fmt == "json":
         return Response(json.dumps(rep, ensure_ascii=False, default=str), mimetype="application/json")
     return redirect(url_for("reports.month", month=rep["month"]))
