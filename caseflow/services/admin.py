@@ -9,14 +9,25 @@ import sqlalchemy as sa
 from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..domain.sla import UNITS
 from ..extensions import db
-from ..models import ROLES, AuditLog, CannedResponse, Category, Office, RoutingRule, SlaPolicy, User
+from ..models import (
+    ROLES,
+    AuditLog,
+    CannedResponse,
+    Category,
+    HandslagetMeasure,
+    Office,
+    ReportSettings,
+    RoutingRule,
+    SlaPolicy,
+    User,
+)
 from . import routing
 from .errors import Forbidden, InvalidInput, NotFound
 from .unit import commit
 
 ENTITIES = {
     "offices": Office, "categories": Category, "rules": RoutingRule, "policies": SlaPolicy,
-    "canned": CannedResponse, "users": User,
+    "canned": CannedResponse, "users": User, "measures": HandslagetMeasure, "report_settings": ReportSettings,
 }
 # Fields whose value 0 from a select means "none"
 NULLABLE_FKS = {"office_id", "category_id", "default_office_id"}
@@ -109,6 +120,17 @@ def validate(entity: str, obj, v: dict) -> None:
             errors["target"] = "invalid_choice"
         if not 1 <= (v.get("warn_percent") or 0) <= 99:
             errors["warn_percent"] = "invalid_choice"
+    elif entity == "report_settings":
+        try:
+            weights = [float(w) for w in str(v.get("nki_weights") or "").split(",") if w.strip()]
+        except ValueError:
+            weights = []
+        if len(weights) != 3 or any(w < 0 for w in weights) or not sum(weights):
+            errors["nki_weights"] = "three_weights"
+        else:
+            v["nki_weights"] = weights
+    elif entity == "measures":
+        unique("code", HandslagetMeasure)
     elif entity == "users":
         v["email"] = (v.get("email") or "").strip().lower()
         unique("email", User)

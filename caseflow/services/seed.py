@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..domain.identifiers import luhn_check_digit
 from ..extensions import db
-from ..models import Case, Category, Office, RoutingRule, User
+from ..models import Case, Category, Office, ReportSettings, RoutingRule, User
 from . import casework, intake, public, reports, sla
 from .unit import commit
 
@@ -82,6 +82,7 @@ def seed_configuration() -> dict[str, Office]:
     db.session.flush()
     sla.seed_policies()
     reports.seed_measures()
+    db.session.add(ReportSettings(id=1))
     commit()
     return offices
 

@@ -80,3 +80,27 @@ def test_cli_create_user_uses_the_same_rules(app, offices):
     ok = runner.invoke(args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
                              "--office", "miljo", "--password", "tillräckligt långt"])
     assert ok.exit_code == 0, ok.output
+
+
+def test_report_settings_and_measures_are_editable_with_checked_weights(client, offices, make_user):
+    from caseflow.models import HandslagetMeasure, ReportSettings
+
+    login(client, make_user("admin"))
+    bad = client.post("/admin/report_settings/1", data={"survey_scale": "6", "nki_weights": "1,1",
+                                                         "min_answers": "7", "min_answers_compare": "10"})
+    assert bad.status_code == 422 and "tre icke-negativa tal" in bad.get_data(as_text=True)
+    ok = client.post("/admin/report_settings/1", data={"survey_scale": "5", "nki_weights": "2,1,1",
+                                                        "min_answers": "7", "min_answers_compare": "10",
+                                                        "recipients": "analys@kommun.se"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    s = db.session.get(ReportSettings, 1)
+    assert (s.survey_scale, s.nki_weights, s.recipients) == (5, [2.0, 1.0, 1.0], "analys@kommun.se")
+    m = db.session.scalar(sa.select(HandslagetMeasure).where(HandslagetMeasure.code == "1.1"))
+    resp = client.post(f"/admin/measures/{m.id}", data={"handslag": "1", "code": "1.1", "title": m.title,
+                                                        "kpi": "within_target", "target": "0.85",
+                                                        "higher_is_better": "y", "at_risk_margin": "0.05",
+                                                        "active": "y"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(HandslagetMeasure, m.id).target == 0.85

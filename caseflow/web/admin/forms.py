@@ -1,7 +1,7 @@
 """One form per configuration entity; field names are the model's attribute names."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FloatField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.sla import UNITS
@@ -96,3 +96,31 @@ class RouteTestForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional()])
     org_number = StringField(_l("Organisation number"), validators=[Optional()])
+
+
+class MeasureForm(FlaskForm):
+    handslag = SelectField(_l("Handslag"), coerce=int, choices=choices([
+        (1, _l("1 Treatment (bemötande)")), (2, _l("2 Relations")), (3, _l("3 Attractiveness"))]))
+    code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=20)])
+    title = StringField(_l("Action point"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    kpi = SelectField(_l("Measure (from the monthly report)"), choices=choices([
+        ("within_target", _l("Share within target")), ("response_rate", _l("Response rate (survey)")),
+        ("nki", "NKI"), ("complaints_per_100", _l("Complaints per 100 cases")),
+        ("first_response_median_h", _l("First response, median (h)")),
+        ("resolution_median_h", _l("Resolution, median (h)")), ("backlog", _l("Backlog")),
+        ("routing_right_rate", _l("Share routed right the first time")), ("reopen_rate", _l("Reopen rate"))]))
+    target = FloatField(_l("Target"), validators=[DataRequired(message=REQUIRED)])
+    higher_is_better = BooleanField(_l("Higher is better"))
+    at_risk_margin = FloatField(_l("At risk within (share of the target, e.g. 0.1)"), default=0.1,
+                                validators=[NumberRange(min=0, max=1)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class ReportSettingsForm(FlaskForm):
+    survey_scale = IntegerField(_l("Survey answer scale 1..k (k)"), default=6,
+                                validators=[DataRequired(message=REQUIRED), NumberRange(min=3, max=10)])
+    nki_weights = StringField(_l("NKI weights of the three questions (comma-separated)"), default="1,1,1")
+    min_answers = IntegerField(_l("Fewest answers to show a figure"), default=7, validators=[NumberRange(min=1)])
+    min_answers_compare = IntegerField(_l("Fewest answers to compare"), default=10, validators=[NumberRange(min=1)])
+    recipients = StringField(_l("Recipients of the monthly report (comma-separated e-mail)"),
+                             validators=[Optional()])

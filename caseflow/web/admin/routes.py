@@ -10,7 +10,17 @@ from ...services.errors import InvalidInput, NotFound
 from .. import form_view
 from ..messages import apply_errors, choices
 from . import bp
-from .forms import CannedForm, CategoryForm, OfficeForm, PolicyForm, RouteTestForm, RuleForm, UserForm
+from .forms import (
+    CannedForm,
+    CategoryForm,
+    MeasureForm,
+    OfficeForm,
+    PolicyForm,
+    ReportSettingsForm,
+    RouteTestForm,
+    RuleForm,
+    UserForm,
+)
 
 # entity -> (form, title, list columns); a column's heading is its form field's label
 RESOURCES = {
@@ -22,6 +32,10 @@ RESOURCES = {
                  ["label", "clock", "kind", "category_id", "priority", "target", "unit", "pauses", "active"]),
     "canned": (CannedForm, _l("Canned responses"), ["title", "office_id", "active"]),
     "users": (UserForm, _l("Users and roles"), ["name", "email", "role", "office_id", "active"]),
+    "measures": (MeasureForm, _l("Handslaget measures"), ["code", "title", "kpi", "target", "higher_is_better",
+                                                          "active"]),
+    "report_settings": (ReportSettingsForm, _l("Report and survey settings"),
+                        ["survey_scale", "nki_weights", "min_answers", "min_answers_compare", "recipients"]),
 }
 
 
@@ -82,6 +96,8 @@ def edit(entity: str, obj_id: int | None):
     obj = admin.get(current_user, entity, obj_id) if obj_id else None
     form = form_cls(obj=obj)
     _fill_choices(form)
+    if request.method == "GET" and obj is not None and hasattr(form, "nki_weights"):
+        form.nki_weights.data = ",".join(str(w) for w in obj.nki_weights)
     if request.method == "GET" and obj is not None:
         for fk in ("office_id", "category_id", "default_office_id"):
             if hasattr(form, fk):
