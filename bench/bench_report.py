@@ -25,7 +25,7 @@ def main() -> None:
     with app.app_context():
         month = reports.parse_month(sys.argv[2]) if len(sys.argv) > 2 else \
             reports.previous_month(datetime.now(UTC).date())
-        analyst = User(id=0, email="bench@x", name="bench", role="analyst", password_hash="x")
+        analyst = User(id=0, email="bench@x", name="bench", role="analyst", password_hash="x", active=True)
         analyst.is_authenticated  # noqa: B018 - UserMixin property
         db.session.execute(sa.delete(MonthlyReport))
         db.session.commit()

@@ -57,7 +57,7 @@ class Case(db.Model):
     tracking_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # backlog candidates
     outcome: Mapped[str | None] = mapped_column(sa.String(40))
     # Denormalised by the SLA engine on every state change: the nearest due instant of a running clock.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -84,14 +84,18 @@ class Case(db.Model):
 class CaseEvent(db.Model):
     """Append-only record of everything that happened to a case (OSL 5 kap. registration, audit, reports)."""
 
-    __table_args__ = (sa.Index("ix_case_event_case_at", "case_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_case_event_case_at", "case_id", "at"),
+        # Reports scan one month of one kind of event.
+        sa.Index("ix_case_event_kind_at", "kind", "at"),
+    )
 
     case: Mapped[Case] = relationship()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    kind: Mapped[str] = mapped_column(sa.String(40), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
     actor_kind: Mapped[str] = mapped_column(sa.String(10))  # staff, company, system
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # office holding the case when the event happened (reports count per office at the event)

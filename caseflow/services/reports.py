@@ -86,14 +86,22 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     clocks: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # office -> clock -> [in time, stopped]
     grounds: dict = defaultdict(lambda: defaultdict(int))
 
+    in_month = (CaseEvent.at >= start, CaseEvent.at < end)
     rows = db.session.execute(
-        sa.select(CaseEvent.kind, CaseEvent.office_id, CaseEvent.case_id, CaseEvent.at, CaseEvent.data,
+        sa.select(CaseEvent.kind, CaseEvent.office_id, CaseEvent.case_id, CaseEvent.at,
                   Case.created_at, Case.kind, Case.complaint_ground)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.at >= start, CaseEvent.at < end, CaseEvent.kind.in_(EVENT_KINDS), *case_filter)
+        .where(*in_month, CaseEvent.kind.in_([k for k in EVENT_KINDS if k != "clock_stopped"]), *case_filter)
     ).all()
+    for office, data in db.session.execute(  # only these events need their JSON decoded
+            sa.select(CaseEvent.office_id, CaseEvent.data).join(Case, Case.id == CaseEvent.case_id)
+            .where(*in_month, CaseEvent.kind == "clock_stopped", *case_filter)):
+        if (data or {}).get("in_time") is not None:
+            c = clocks[str(office)][data["clock"]]
+            c[0] += 1 if data["in_time"] else 0
+            c[1] += 1
     stops: dict[int, tuple] = {}
-    for ev_kind, office, case_id, at, data, created, case_kind, ground in rows:
+    for ev_kind, office, case_id, at, created, case_kind, ground in rows:
         o = str(office)
         if ev_kind == "received":
             counters[o]["received"] += 1
@@ -108,10 +116,6 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             prev = stops.get(case_id)
             if prev is None or prev[2] != "decided" or at < prev[1]:
                 stops[case_id] = (o, at, "decided", created)
-        elif ev_kind == "clock_stopped" and (data or {}).get("in_time") is not None:
-            c = clocks[o][data["clock"]]
-            c[0] += 1 if data["in_time"] else 0
-            c[1] += 1
         elif ev_kind == "sla_breach":
             counters[o]["breaches"] += 1
         elif ev_kind == "rerouted":
@@ -124,7 +128,7 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             prev = stops.get(case_id)
             if prev is None or (prev[2] == "closed" and at > prev[1]):
                 stops[case_id] = (o, at, "closed", created)
-    _resolution_times(stops, durations, cal, end)
+    _resolution_times(stops, durations, cal, start, end)
     backlog = _backlog(start, end, case_filter, cal)
     survey = _survey_figures(start, end, category_id, kind)
 
@@ -141,16 +145,19 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             "total": total}
 
 
-def _resolution_times(stops: dict, durations: dict, cal: BusinessCalendar, end: datetime) -> None:
+def _resolution_times(stops: dict, durations: dict, cal: BusinessCalendar, start: datetime, end: datetime) -> None:
     """Resolution time per stop, minus the resolution clock's pauses; skipped when reopened and open at the end."""
     if not stops:
         return
-    ids = list(stops)
-    reopened_open = _open_after_reopen(ids, end)
+    stopped_in_month = sa.select(CaseEvent.case_id).where(
+        CaseEvent.kind.in_(("decided", "closed")), CaseEvent.at >= start, CaseEvent.at < end)
+    reopened_open = {cid for cid, kind in _last_event(stopped_in_month, end, ("closed", "reopened"))
+                     if kind == "reopened"}
     pauses = defaultdict(list)
     for case_id, raw in db.session.execute(sa.select(SlaClock.case_id, SlaClock.pauses).where(
-            SlaClock.case_id.in_(ids), SlaClock.name == sla.RESOLUTION)):
-        pauses[case_id] = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in raw or []]
+            SlaClock.case_id.in_(stopped_in_month), SlaClock.name == sla.RESOLUTION)):
+        if raw:
+            pauses[case_id] = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in raw]
     for case_id, (o, at, how, created) in stops.items():
         if case_id in reopened_open and how == "closed":
             continue
@@ -158,45 +165,51 @@ def _resolution_times(stops: dict, durations: dict, cal: BusinessCalendar, end: 
         durations[o]["resolution"].append((cal.position(at) - cal.position(created) - paused) / HOUR)
 
 
-def _open_after_reopen(ids: list[int], end: datetime) -> set[int]:
-    """Cases whose last closed/reopened event before ``end`` is a reopening."""
-    last = {}
-    for case_id, kind, at, eid in db.session.execute(sa.select(
-            CaseEvent.case_id, CaseEvent.kind, CaseEvent.at, CaseEvent.id).where(
-            CaseEvent.case_id.in_(ids), CaseEvent.kind.in_(("closed", "reopened")), CaseEvent.at < end)):
-        if case_id not in last or (at, eid) > last[case_id][1:]:
-            last[case_id] = (kind, at, eid)
-    return {cid for cid, (kind, _a, _e) in last.items() if kind == "reopened"}
+def _ids_condition(case_ids):
+    """``case_id`` in a subquery, or in a list of ids: on PostgreSQL one array parameter (= ANY), so the
+    planner probes the (case_id, at) index instead of hashing the whole event table."""
+    if not isinstance(case_ids, list):
+        return CaseEvent.case_id.in_(case_ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return CaseEvent.case_id == sa.any_(sa.cast(sa.literal(case_ids, ARRAY(sa.Integer)), ARRAY(sa.Integer)))
+    return CaseEvent.case_id.in_(case_ids)
+
+
+def _last_event(case_ids, end: datetime, kinds=None, column=CaseEvent.kind):
+    """(case_id, column) of each case's last event before ``end`` (optionally of some kinds), in SQL."""
+    conds = [_ids_condition(case_ids), CaseEvent.at < end]
+    if kinds:
+        conds.append(CaseEvent.kind.in_(kinds))
+    ranked = sa.select(CaseEvent.case_id, column.label("value"), sa.func.row_number().over(
+        partition_by=CaseEvent.case_id, order_by=(CaseEvent.at.desc(), CaseEvent.id.desc())).label("rn")) \
+        .where(*conds).subquery()
+    return db.session.execute(sa.select(ranked.c.case_id, ranked.c.value).where(ranked.c.rn == 1)).all()
 
 
 def _backlog(start: datetime, end: datetime, case_filter: list, cal: BusinessCalendar) -> dict[str, list[float]]:
     """Open at the month's end, per office holding the case then, as ages in days.
 
     Candidates only: a case closed before the month began and not reopened since cannot be open at its end."""
-    candidates = sa.select(Case.id, Case.created_at).where(
-        Case.created_at < end, *case_filter,
-        sa.or_(Case.closed_at.is_(None), Case.closed_at >= start,
-               Case.id.in_(sa.select(CaseEvent.case_id).where(CaseEvent.kind == "reopened", CaseEvent.at >= start))))
-    rows = db.session.execute(candidates).all()
-    if not rows:
+    # A UNION (not OR) so each part uses its index: ix_case_closed_at, ix_case_event_kind_at.
+    candidates = sa.union(
+        sa.select(Case.id).where(Case.created_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= start),
+                                 *case_filter),
+        sa.select(CaseEvent.case_id).join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind == "reopened", CaseEvent.at >= start, Case.created_at < end, *case_filter),
+    ).subquery()
+    ids = list(db.session.scalars(sa.select(candidates.c[0])))
+    if not ids:
         return {}
-    ids = [r.id for r in rows]
-    created = {r.id: r.created_at for r in rows}
-    last_state, last_office = {}, {}
-    for chunk in range(0, len(ids), 5000):
-        part = ids[chunk:chunk + 5000]
-        for case_id, kind, office, at, eid in db.session.execute(sa.select(
-                CaseEvent.case_id, CaseEvent.kind, CaseEvent.office_id, CaseEvent.at, CaseEvent.id).where(
-                CaseEvent.case_id.in_(part), CaseEvent.at < end)):
-            key = (at, eid)
-            if case_id not in last_office or key > last_office[case_id][1]:
-                last_office[case_id] = (office, key)
-            if kind in ("closed", "reopened") and (case_id not in last_state or key > last_state[case_id][1]):
-                last_state[case_id] = (kind, key)
+    closed_at_end = {cid for cid, kind in _last_event(ids, end, ("closed", "reopened")) if kind == "closed"}
+    office_at_end = dict(_last_event(ids, end, column=CaseEvent.office_id))
+    created = dict(db.session.execute(sa.select(Case.id, Case.created_at).where(
+        Case.id.in_(sa.select(candidates.c[0])))).all())
     out: dict[str, list[float]] = defaultdict(list)
-    for cid in ids:
-        if last_state.get(cid, ("open",))[0] != "closed" and cid in last_office:
-            out[str(last_office[cid][0])].append((end - created[cid]) / timedelta(days=1))
+    for cid, office in office_at_end.items():
+        if cid not in closed_at_end:
+            out[str(office)].append((end - created[cid]) / timedelta(days=1))
     return out
 
 
