@@ -6,13 +6,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import PasswordMixin, UTCDateTime, utcnow
 
 
-class CompanyAccount(UserMixin, db.Model):
+class CompanyAccount(PasswordMixin, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -27,12 +26,6 @@ class CompanyAccount(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"c:{self.id}"
-
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:

@@ -6,10 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import PasswordMixin, UTCDateTime, utcnow
 
 ROLES = ("officer", "lead", "admin", "analyst")
 
@@ -71,7 +70,7 @@ class RoutingRule(db.Model):
     office: Mapped[Office] = relationship()
 
 
-class User(UserMixin, db.Model):
+class User(PasswordMixin, UserMixin, db.Model):
     """A member of staff. Companies do not need an account (they follow a case by its private link)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,12 +86,6 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:  # staff and company accounts share the login session: prefix the kind
         return f"s:{self.id}"
-
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # flask-login: a deactivated user cannot log in

@@ -38,3 +38,19 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Column default: evaluated per row, timezone-aware."""
     return datetime.now(UTC)
+
+
+class PasswordMixin:
+    """Hashed password (Werkzeug's scrypt) for staff users and company accounts alike."""
+
+    password_hash: str
+
+    def set_password(self, password: str) -> None:
+        from werkzeug.security import generate_password_hash
+
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        from werkzeug.security import check_password_hash
+
+        return check_password_hash(self.password_hash, password)

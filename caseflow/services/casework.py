@@ -114,7 +114,7 @@ def reply(user: User, case_id: int, body: str, now: datetime, uploads: list | No
     body = _check_body(body)
     checked = attachments.validate(uploads or [])
     old, new = _transition(case, "reply")
-    msg = _public_message(case, user, body, now)
+    msg = _message(case, user, body, now)
     files = attachments.store(case, msg, checked, "staff", now)
     record(case, "public_reply", now, actor=user, message_id=msg.id, status_before=old, status_after=new,
            attachments=[f.filename for f in files])
@@ -128,10 +128,7 @@ def add_note(user: User, case_id: int, body: str, now: datetime) -> Message:
     """An internal note: staff only, never shown to the company, never mailed."""
     case = get_case(user, case_id)
     body = _check_body(body)
-    msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
-                  internal=True, body=body)
-    db.session.add(msg)
-    db.session.flush()
+    msg = _message(case, user, body, now, internal=True)
     record(case, "internal_note", now, actor=user, message_id=msg.id)
     commit()
     return msg
@@ -147,7 +144,7 @@ def _close(user: User, case: Case, outcome: str, now: datetime, comment: str) ->
     old, new = _transition(case, "close")
     case.closed_at = now
     case.outcome = outcome
-    msg_id = _public_message(case, user, comment, now).id if comment else None
+    msg_id = _message(case, user, comment, now).id if comment else None
     record(case, "closed", now, actor=user, outcome=outcome, status_before=old, status_after=new,
            message_id=msg_id)
     if msg_id:
@@ -172,9 +169,10 @@ def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
-def _public_message(case: Case, user: User, body: str, now: datetime) -> Message:
+def _message(case: Case, user: User, body: str, now: datetime, internal: bool = False) -> Message:
+    """Staged staff message (flushed: events refer to its id)."""
     msg = Message(case=case, at=now, author_kind="staff", author_user_id=user.id, author_name=user.name,
-                  internal=False, body=body)
+                  internal=internal, body=body)
     db.session.add(msg)
     db.session.flush()
     return msg
@@ -197,7 +195,7 @@ def request_completion(user: User, case_id: int, body: str, now: datetime) -> Me
     case = get_case(user, case_id)
     body = _check_body(body)
     old, new = _transition(case, "request_completion")
-    msg = _public_message(case, user, body, now)
+    msg = _message(case, user, body, now)
     record(case, "completion_requested", now, actor=user, message_id=msg.id, status_before=old, status_after=new)
     _first_response(case, user, now)
     sla.on_awaiting_customer(case, now, user)
@@ -217,7 +215,7 @@ def decide(user: User, case_id: int, outcome: str, text: str, now: datetime) -> 
     case.outcome, case.decision_text = outcome, text
     if case.decided_at is None:
         case.decided_at = now
-    msg = _public_message(case, user, text, now)
+    msg = _message(case, user, text, now)
     record(case, "decided", now, actor=user, outcome=outcome, message_id=msg.id, status_before=old, status_after=new)
     _first_response(case, user, now)
     sla.on_decided(case, now, user)
@@ -243,7 +241,7 @@ def send_delay_notice(user: User, case_id: int, reason: str, now: datetime) -> M
     if not case.is_open:
         raise Conflict("closed")
     reason = _check_body(reason)
-    msg = _public_message(case, user, reason, now)
+    msg = _message(case, user, reason, now)
     record(case, "delay_notice", now, actor=user, message_id=msg.id)
     _first_response(case, user, now)
     add_outbox("mail", {"template": "delay_notice", "case_id": case.id, "message_id": msg.id}, case=case, at=now)
