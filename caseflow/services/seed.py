@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ..domain.identifiers import luhn_check_digit
 from ..extensions import db
 from ..models import Case, Category, Office, ReportSettings, RoutingRule, User
-from . import casework, intake, public, reports, sla
+from . import casework, intake, public, reports, sla, surveys
 from .unit import commit
 
 OFFICES = [
@@ -107,6 +107,7 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
         officers[code] = add_user(f"{code}@demo.caseflow", f"Handläggare {office.name}", "officer", office)
     add_user("lead@demo.caseflow", "Enhetschef Näringsliv", "lead", offices["naringsliv"])
     add_user("admin@demo.caseflow", "Administratör", "admin", None)
+    add_user("analyst@demo.caseflow", "Analytiker Näringsliv", "analyst", None)
     commit()
 
     cats = db.session.scalars(sa.select(Category).order_by(Category.position)).all()
@@ -149,7 +150,19 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
                                     "Beslut: se bifogat beslut.", closed - timedelta(minutes=30))
                 casework.close(officer, receipt.case_id, rng.choice(["answered", "granted", "rejected"]), closed,
                                "Ärendet är nu avslutat.")
+                _answer_survey(receipt.case_id, rng, closed + timedelta(hours=rng.randrange(1, 48)))
     return logins
+
+
+def _answer_survey(case_id: int, rng: random.Random, when: datetime) -> None:
+    """Most companies answer the survey, mostly satisfied: the demo report then has NKI figures."""
+    from ..models import Survey
+
+    survey = db.session.scalar(sa.select(Survey).where(Survey.case_id == case_id))
+    if survey is None or rng.random() > 0.7:
+        return
+    answers = {q: rng.choices([2, 3, 4, 5, 6], [1, 2, 4, 6, 5])[0] for q in surveys.QUESTIONS}
+    surveys.answer(surveys.token_for(survey.salt), answers, "", min(when, datetime.now(UTC)))
 
 
 def _org_number(rng: random.Random) -> str:
