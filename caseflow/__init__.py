@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, g, request, session
 
 from . import config as config_module
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,8 +34,20 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     return app
+
+
+def _configure_logging() -> None:
+    """One line per record, with the request id (never personal identity numbers: nothing logs them)."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_caseflow", False) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler._caseflow = True
+        handler.addFilter(_RequestIdFilter())
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
 
 
 def select_locale() -> str:
@@ -52,6 +64,7 @@ def _register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=_find_dir("migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app, locale_selector=select_locale, default_timezone="Europe/Stockholm",
         default_translation_directories=str(PACKAGE_DIR / "translations"),
@@ -111,9 +124,29 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(Conflict, lambda exc: (render_template("errors/error.html", code=409), 409))
 
 
+class _RequestIdFilter(logging.Filter):
+    """Adds the request id to every log record made while serving a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flask import has_request_context
+
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
 def _register_security_headers(app: Flask) -> None:
+    import re
+    import uuid
+
+    @app.before_request
+    def request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex
+
     @app.after_request
     def headers(resp):
+        if g.get("request_id"):
+            resp.headers["X-Request-ID"] = g.request_id
         resp.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -62,8 +62,17 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         # Uploads: a directory shared by every web and worker process in production.
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=not testing),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Per client address. A municipality's own contact centre behind one address may need higher limits.
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
+        "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT", "30 per hour"),
+        "MAIL_RATE_LIMIT": env.get("MAIL_RATE_LIMIT", "5 per hour"),
+        "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
     }
     cfg.update(overrides)
+    cfg.setdefault("RATELIMIT_STORAGE_URI", env.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://")
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
     if not cfg.get("SECRET_KEY"):
         if testing:

@@ -89,10 +89,11 @@ def _isolated_requests(app):
     ``g`` (where Flask-Login caches the user) would leak between test clients. Start each request clean."""
     from flask import g
 
-    @app.before_request
     def _fresh_g():
         for name in list(vars(g)):
             delattr(g, name)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)  # before the app's own hooks
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .account import AccountCompany, CompanyAccount
 from .case import Case, CaseEvent, CaseSequence, Message
-from .casework import Attachment, AuditLog, CannedResponse, CaseLink
+from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
 from .org import ROLES, Category, Office, RoutingRule, User
 from .outbox import Outbox
@@ -9,6 +9,7 @@ from .sla import CalendarSettings, SlaClock, SlaPolicy
 from .survey import HandslagetMeasure, MonthlyReport, ReportSettings, Survey
 
 __all__ = [
+    "AccessLog",
     "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
     "AccountCompany", "CompanyAccount",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",

@@ -62,3 +62,15 @@ class AuditLog(db.Model):
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {field: [before, after]}
 
     actor = relationship("User")
+
+
+class AccessLog(db.Model):
+    """Every time a member of staff opens a case or one of its files: who read what, and when."""
+
+    __table_args__ = (sa.Index("ix_access_log_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
+    what: Mapped[str] = mapped_column(sa.String(40), default="case")  # case, attachment:<id>

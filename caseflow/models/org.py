@@ -80,6 +80,8 @@ class User(PasswordMixin, UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), default="officer")
     office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     office: Mapped[Office | None] = relationship()

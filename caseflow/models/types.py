@@ -41,9 +41,12 @@ def utcnow() -> datetime:
 
 
 class PasswordMixin:
-    """Hashed password (Werkzeug's scrypt) for staff users and company accounts alike."""
+    """Hashed password (Werkzeug's scrypt) for staff users and company accounts alike, with the counters of
+    failed logins that lock an account for a while (services.accounts.check_login)."""
 
     password_hash: str
+    failed_logins: int
+    locked_until: datetime | None
 
     def set_password(self, password: str) -> None:
         from werkzeug.security import generate_password_hash

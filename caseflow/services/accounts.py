@@ -1,6 +1,7 @@
 """Staff accounts: authentication and creation."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -18,12 +19,35 @@ def _dummy_hash() -> str:
     return generate_password_hash("no such user")
 
 
-def authenticate(email: str, password: str) -> User | None:
+def check_login(account, password: str, now: datetime) -> bool:
+    """Check a password with lockout: after LOGIN_LOCKOUT_ATTEMPTS failures in a row the account is locked for
+    LOGIN_LOCKOUT_MINUTES (InvalidInput "locked", even with the right password). Commits the counters."""
+    from flask import current_app
+
+    cfg = current_app.config
+    if account.locked_until is not None and account.locked_until > now:
+        check_password_hash(_dummy_hash(), password or "")  # same time as a real check
+        raise InvalidInput({"email": "locked"})
+    if account.check_password(password or ""):
+        account.failed_logins, account.locked_until = 0, None
+        commit()
+        return True
+    account.failed_logins = (account.failed_logins or 0) + 1
+    if account.failed_logins >= cfg["LOGIN_LOCKOUT_ATTEMPTS"]:
+        account.failed_logins = 0
+        account.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+    commit()
+    return False
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
+    """The staff user for these credentials, or None. InvalidInput("locked") while locked out."""
+    now = now or datetime.now(UTC)
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
     if user is None or not user.active:
         check_password_hash(_dummy_hash(), password or "")
         return None
-    return user if user.check_password(password or "") else None
+    return user if check_login(user, password, now) else None
 
 
 def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:
@@ -99,12 +123,14 @@ def verify_company_account(token: str, now) -> CompanyAccount:
     return account
 
 
-def authenticate_company(email: str, password: str) -> CompanyAccount | None:
+def authenticate_company(email: str, password: str, now: datetime | None = None) -> CompanyAccount | None:
+    now = now or datetime.now(UTC)
     account = db.session.scalar(sa.select(CompanyAccount).where(
         CompanyAccount.email == (email or "").strip().lower()))
-    if account is None or not account.check_password(password or ""):
-        if account is None:
-            check_password_hash(_dummy_hash(), password or "")
+    if account is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_login(account, password, now):
         return None
     if account.verified_at is None:
         raise InvalidInput({"email": "not_verified"})

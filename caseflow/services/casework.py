@@ -3,7 +3,7 @@ an officer or lead sees and acts on the cases of their own office only; an admin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -13,7 +13,7 @@ from ..domain.identifiers import format_reference, parse_reference
 from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
-from ..models import CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
+from ..models import AccessLog, CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
 from . import attachments, routing, sla, surveys
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
@@ -64,10 +64,21 @@ def message_attachments(user: User, case: Case) -> dict:
     return attachments.for_messages(ids)
 
 
-def attachment_file(user: User, case_id: int, attachment_id: int):
-    """(Attachment, path) for staff who may see the case."""
+def attachment_file(user: User, case_id: int, attachment_id: int, now: datetime | None = None):
+    """(Attachment, path) for staff who may see the case; the download is logged."""
     case = get_case(user, case_id)
-    return attachments.open_for_case(case, attachment_id, public_only=False)
+    result = attachments.open_for_case(case, attachment_id, public_only=False)
+    db.session.add(AccessLog(at=now or datetime.now(UTC), user_id=user.id, case_id=case.id,
+                             what=f"attachment:{attachment_id}"))
+    commit()
+    return result
+
+
+def record_view(user: User, case_id: int, now: datetime) -> None:
+    """Log that a member of staff opened the case (who read what, when)."""
+    case = get_case(user, case_id)
+    db.session.add(AccessLog(at=now, user_id=user.id, case_id=case.id, what="case"))
+    commit()
 
 
 def timeline(user: User, case: Case) -> list[TimelineEntry]:

@@ -1,5 +1,7 @@
 """Blueprints. Thin: parse input, call one service, render or redirect."""
-from ..extensions import csrf
+from flask import current_app
+
+from ..extensions import csrf, limiter
 
 
 def form_view(view):
@@ -7,3 +9,8 @@ def form_view(view):
     re-renders with a message and everything the user typed, instead of the global check's bare 400.
     Every other POST stays under the global CSRFProtect check."""
     return csrf.exempt(view)
+
+
+def limited(setting: str):
+    """Rate-limit a view's POSTs by the configured limit ``setting`` (e.g. LOGIN_RATE_LIMIT)."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])

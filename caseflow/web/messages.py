@@ -16,6 +16,8 @@ FIELD_ERRORS = {
     "unknown_case_of_company": _l("We cannot find a case with that number for this organisation number. Check the "
                                   "number in your receipt, or leave the field empty."),
     "taken": _l("That is already in use."),
+    "locked": _l("Too many failed attempts: the account is locked for a while. Try again in 15 minutes, or "
+                 "choose a new password."),
     "three_weights": _l("Give three non-negative numbers separated by commas, e.g. 1,1,1."),
     "not_verified": _l("Please confirm your e-mail address first: follow the link in the mail we sent."),
     "no_case_with_your_email": _l("We can link a company when one of its cases has your e-mail address as "

@@ -48,7 +48,7 @@ CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "del
                 "reroute", "link"]
 EXPECT = {
     "public.index": public(), "public.submit": public(), "public.receipt": public(), "public.track": public(),
-    "public.answer": public(), "public.healthz": public(), "public.attachment": public(),
+    "public.answer": public(), "public.healthz": public(), "public.readyz": public(), "public.attachment": public(),
     "officer.attachment": staff(),
     "auth.login": public(), "auth.logout": public(),
     "public.resend_links": public(), "public.privacy": public(),

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts
 from ...services.errors import InvalidInput
-from .. import form_view
+from .. import form_view, limited
 from ..helpers import lang
 from ..messages import apply_errors
 from . import bp
@@ -47,6 +47,7 @@ def add_company():
 
 @bp.route("/register", methods=["GET", "POST"])
 @form_view
+@limited("MAIL_RATE_LIMIT")
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -73,6 +74,7 @@ def verify(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @form_view
+@limited("LOGIN_RATE_LIMIT")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -97,6 +99,7 @@ def logout():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @form_view
+@limited("MAIL_RATE_LIMIT")
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

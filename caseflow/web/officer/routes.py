@@ -127,6 +127,7 @@ def _case_page(case_id: int, status: int = 200, **forms):
 @bp.get("/cases/<int:case_id>")
 @login_required
 def case(case_id: int):
+    casework.record_view(current_user, case_id, datetime.now(UTC))
     return _case_page(case_id)
 
 

@@ -4,9 +4,9 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ...services import accounts, catalog, intake, public, surveys
+from ...services import accounts, catalog, intake, ops, public, surveys
 from ...services.errors import Conflict, InvalidInput
-from .. import form_view
+from .. import form_view, limited
 from ..helpers import current_account_id, lang, send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
@@ -20,6 +20,7 @@ def index():
 
 @bp.route("/submit", methods=["GET", "POST"])
 @form_view
+@limited("SUBMIT_RATE_LIMIT")
 def submit():
     form = SubmitForm()
     categories = catalog.categories()
@@ -69,6 +70,7 @@ def _track_page(token: str, form, status: int = 200):
 
 @bp.post("/track/<token>")
 @form_view
+@limited("SUBMIT_RATE_LIMIT")
 def answer(token: str):
     form = AnswerForm()
     if form.validate_on_submit():
@@ -91,6 +93,7 @@ def attachment(token: str, attachment_id: int):
 
 @bp.route("/links", methods=["GET", "POST"])
 @form_view
+@limited("MAIL_RATE_LIMIT")
 def resend_links():
     form = EmailForm()
     if form.validate_on_submit():
@@ -116,6 +119,7 @@ SURVEY_QUESTIONS = {
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])
 @form_view
+@limited("SUBMIT_RATE_LIMIT")
 def survey(token: str):
     s = surveys.by_token(token)  # NotFound for any wrong token
     g.no_store = True
@@ -146,6 +150,15 @@ def privacy():
 
 @bp.get("/healthz")
 def healthz():
+    """The process is up."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """The database (and Redis, when configured) answer: 200, else 503 with what is down."""
+    checks = ops.readiness()
+    return {"status": "ok" if all(checks.values()) else "unavailable", "checks": checks}, \
+        200 if all(checks.values()) else 503
 
 

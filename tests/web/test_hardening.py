@@ -1,0 +1,82 @@
+"""Rate limits, lockout, readiness, request ids and the staff read log."""
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from caseflow import create_app
+from caseflow.extensions import db
+from caseflow.models import AccessLog, User
+from caseflow.services import accounts
+from caseflow.services.errors import InvalidInput
+from tests.conftest import PASSWORD, login
+
+
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, make_user, offices):
+    user = make_user("officer", offices["miljo"])
+    for _ in range(5):
+        assert login(client, user, password="fel lösenord").status_code == 422
+    resp = login(client, user)  # the right password, but locked
+    assert resp.status_code == 422 and "låst en stund" in resp.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302  # not logged in
+
+
+def test_lockout_ends_after_its_time_and_success_resets_the_counter(app, make_user, offices):
+    user = make_user("officer", offices["miljo"])
+    now = datetime.now(UTC)
+    for _ in range(5):
+        assert accounts.authenticate(user.email, "fel", now) is None
+    try:
+        accounts.authenticate(user.email, PASSWORD, now + timedelta(minutes=1))
+        raise AssertionError("expected the account to be locked")
+    except InvalidInput as exc:
+        assert exc.fields == {"email": "locked"}
+    assert accounts.authenticate(user.email, PASSWORD, now + timedelta(minutes=16)).id == user.id
+    assert db.session.get(User, user.id).failed_logins == 0
+
+
+def test_login_attempts_are_rate_limited_with_a_clear_page(app_config, offices):
+    limited = create_app(dict(app_config, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
+                              RATELIMIT_STORAGE_URI="memory://"))
+    with limited.app_context():
+        c = limited.test_client()
+        codes = [c.post("/staff/login", data={"email": "x@y.se", "password": "z"}).status_code for _ in range(4)]
+        assert codes == [422, 422, 422, 429]
+        page = c.post("/staff/login", data={"email": "x@y.se", "password": "z"})
+        assert "För många försök" in page.get_data(as_text=True)
+        assert c.get("/staff/login").status_code == 200  # reading the page is not limited
+        db.session.remove()
+
+
+def test_submissions_are_rate_limited_per_address(app_config, offices):
+    limited = create_app(dict(app_config, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="2 per hour",
+                              RATELIMIT_STORAGE_URI="memory://"))
+    with limited.app_context():
+        c = limited.test_client()
+        codes = [c.post("/submit", data={}).status_code for _ in range(3)]
+        assert codes == [422, 422, 429]
+        db.session.remove()
+
+
+def test_readyz_reports_the_database_and_redis(client, app_config, offices):
+    resp = client.get("/readyz")
+    assert resp.status_code == 200 and resp.json["checks"] == {"database": True}
+    broken = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:1/0"))
+    with broken.app_context():
+        resp = broken.test_client().get("/readyz")
+        assert resp.status_code == 503 and resp.json["checks"] == {"database": True, "redis": False}
+        db.session.remove()
+
+
+def test_every_response_carries_a_request_id_and_keeps_a_given_one(client, offices):
+    assert len(client.get("/").headers["X-Request-ID"]) == 32
+    assert client.get("/", headers={"X-Request-ID": "abc12345-lb"}).headers["X-Request-ID"] == "abc12345-lb"
+    assert client.get("/", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"] != "<script>"
+
+
+def test_staff_reading_a_case_is_logged(client, submit, make_user, offices):
+    r = submit()
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    login(client, officer)
+    client.get(f"/staff/cases/{r.case_id}")
+    [entry] = db.session.scalars(sa.select(AccessLog)).all()
+    assert (entry.user_id, entry.case_id, entry.what) == (officer.id, r.case_id, "case")
