@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_commands(app: Flask) -> None:
-    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd, demo_cmd):
+    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd, gallring_cmd, demo_cmd):
         app.cli.add_command(cmd)
 
 
@@ -85,6 +85,15 @@ def build_report_cmd(month: str | None, label: str) -> None:
     m = reports.parse_month(month) if month else reports.previous_month(datetime.now(UTC).date())
     snap, created = reports.freeze(m, datetime.now(UTC), label)
     click.echo(f"{snap.month} revision {snap.revision}: {'published' if created else 'unchanged, nothing new'}")
+
+
+@click.command("gallring")
+@with_appcontext
+def gallring_cmd() -> None:
+    """Anonymise contact data of closed cases past their retention (RETENTION_YEARS)."""
+    from . import jobs
+
+    click.echo(f"anonymised {jobs.gallring()} cases")
 
 
 @click.command("demo")

@@ -68,6 +68,9 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
         "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT", "30 per hour"),
         "MAIL_RATE_LIMIT": env.get("MAIL_RATE_LIMIT", "5 per hour"),
+        # Gallring: years after closure before contact data is anonymised, per kind; a kind not listed is kept
+        # as the document management plan says (no automatic anonymisation).
+        "RETENTION_YEARS": _retention(env.get("RETENTION_YEARS", "question=2,feedback=2")),
         "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
     }
@@ -82,6 +85,15 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         else:
             raise ConfigError("SECRET_KEY must be set (or CASEFLOW_ENV=development for local use).")
     return cfg
+
+
+def _retention(text: str) -> dict[str, int]:
+    out = {}
+    for part in text.split(","):
+        if "=" in part:
+            kind, years = part.split("=", 1)
+            out[kind.strip()] = int(years)
+    return out
 
 
 def _local_secret(instance: Path) -> str:

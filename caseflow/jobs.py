@@ -103,10 +103,19 @@ def build_monthly_report() -> str | None:
         return f"{snap.month} r{snap.revision}"
 
 
+def gallring() -> int:
+    """Daily: anonymise contact data whose retention has ended."""
+    from .services import privacy
+
+    with app_context():
+        return privacy.gallring(datetime.now(UTC))
+
+
 PERIODIC = [
     # (function, interval in seconds) for RQ's CronScheduler (and the embedded thread)
     (retry_outbox, 60),
     (sweep_sla, 180),
     # checked hourly; acts once a month, when last month has no published report yet
     (build_monthly_report, 3600),
+    (gallring, 24 * 3600),
 ]

@@ -69,6 +69,8 @@ class Case(db.Model):
     # PBL 12:8a: share of the fee to reduce (0..1) when a statutory deadline was missed, set at decision.
     fee_reduction: Mapped[float | None] = mapped_column()
     fl12_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Gallring: contact data removed after the retention period; the registered record stays.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category | None] = relationship()
     office: Mapped[Office] = relationship()

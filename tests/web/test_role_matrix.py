@@ -59,7 +59,7 @@ EXPECT = {
     "officer.overview": lead_page(), "officer.case": staff(),
     **{f"officer.{a}": staff() for a in CASE_ACTIONS},
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
-    "admin.test_rule": admin_page(), "admin.audit": admin_page(),
+    "admin.test_rule": admin_page(), "admin.audit": admin_page(), "admin.personal_data": admin_page(),
     "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
     **{f"reports.{e}": report_page() for e in ("month", "trend", "drilldown", "export", "snapshots", "freeze",
                                                 "handslaget", "handslaget_export")},

@@ -1,11 +1,12 @@
+import json
 from datetime import UTC, datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...services import admin, catalog
+from ...services import admin, catalog, privacy
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
 from ..messages import apply_errors, choices
@@ -130,6 +131,17 @@ def test_rule():
         except InvalidInput as exc:
             apply_errors(form, exc.fields)
     return render_template("admin/test_rule.html", form=form, result=result)
+
+
+@bp.get("/personal-data")
+def personal_data():
+    """Export of everything held about a contact e-mail (JSON download)."""
+    email = request.args.get("email", "").strip()
+    if not email:
+        return render_template("admin/personal_data.html")
+    data = privacy.export_for_email(current_user, email, datetime.now(UTC))
+    return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=personuppgifter.json"})
 
 
 @bp.get("/audit")
