@@ -87,6 +87,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .web.account import bp as account_bp
     from .web.admin import bp as admin_bp
+    from .web.api import bp as api_bp
     from .web.auth import bp as auth_bp
     from .web.officer import bp as officer_bp
     from .web.public import bp as public_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -111,6 +113,12 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         def handler(exc, code=code):
+            if request.path.startswith("/api/"):  # integrations always get the JSON error body
+                from .web.api.errors import error
+
+                return error(code, {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                                    409: "conflict", 413: "too_large", 429: "rate_limited",
+                                    500: "server_error"}[code], getattr(exc, "description", "") or str(code))
             return render_template("errors/error.html", code=code), code
 
         app.register_error_handler(code, handler)

@@ -11,7 +11,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_commands(app: Flask) -> None:
-    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd, gallring_cmd, demo_cmd):
+    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd, gallring_cmd,
+                create_token_cmd, demo_cmd):
         app.cli.add_command(cmd)
 
 
@@ -94,6 +95,31 @@ def gallring_cmd() -> None:
     from . import jobs
 
     click.echo(f"anonymised {jobs.gallring()} cases")
+
+
+@click.command("create-token")
+@click.option("--name", required=True, help="Which integration uses it.")
+@click.option("--scopes", required=True, help="Comma-separated: submit, read-own, officer.")
+@click.option("--user", "user_email", default=None, help="Officer tokens act as this staff user.")
+@with_appcontext
+def create_token_cmd(name: str, scopes: str, user_email: str | None) -> None:
+    """Create an API token; it is printed once and only its hash is stored."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from .extensions import db
+    from .models import User
+    from .services import integrations
+    from .services.errors import InvalidInput
+
+    user = db.session.scalar(sa.select(User).where(User.email == user_email.lower())) if user_email else None
+    try:
+        token = integrations.create_token(name, [s.strip() for s in scopes.split(",") if s.strip()],
+                                          datetime.now(UTC), user)
+    except InvalidInput as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(token)
 
 
 @click.command("demo")

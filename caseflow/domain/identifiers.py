@@ -143,6 +143,6 @@ def format_reference(year: int, number: int) -> str:
 def parse_reference(text: str) -> tuple[int, int] | None:
     """(year, number) of a case reference, or None if the text is not one. Case and spaces are forgiven."""
     m = _REFERENCE.match((text or "").strip().upper())
-    if not m:
+    if not m or int(m.group(2)) < 1:  # numbers start at 1: CF-2026-00000 is no case
         return None
     return int(m.group(1)), int(m.group(2))

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .account import AccountCompany, CompanyAccount
+from .api import ApiToken, IdempotencyKey
 from .case import Case, CaseEvent, CaseSequence, Message
 from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
@@ -9,6 +10,7 @@ from .sla import CalendarSettings, SlaClock, SlaPolicy
 from .survey import HandslagetMeasure, MonthlyReport, ReportSettings, Survey
 
 __all__ = [
+    "ApiToken", "IdempotencyKey",
     "AccessLog",
     "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
     "AccountCompany", "CompanyAccount",

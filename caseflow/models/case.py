@@ -71,6 +71,8 @@ class Case(db.Model):
     fl12_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Gallring: contact data removed after the retention period; the registered record stays.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Submitted through the API by this token ("read-own": the integration may follow its own cases).
+    api_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_token.id"), index=True)
 
     category: Mapped[Category | None] = relationship()
     office: Mapped[Office] = relationship()

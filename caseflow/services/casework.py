@@ -48,6 +48,18 @@ def get_case(user: User, case_id: int) -> Case:
     return case
 
 
+def get_case_by_reference(user: User, reference: str) -> Case:
+    """A case by its exact reference, if the user may see it (NotFound otherwise)."""
+    parsed = parse_reference(reference)
+    if parsed is None:
+        raise NotFound("case")
+    _require_staff(user)
+    case_id = db.session.scalar(sa.select(Case.id).where(Case.reference == format_reference(*parsed)))
+    if case_id is None:
+        raise NotFound("case")
+    return get_case(user, case_id)
+
+
 @dataclass
 class TimelineEntry:
     at: datetime

@@ -80,6 +80,7 @@ def test_reference_format_and_parse_round_trip():
     assert format_reference(2026, 7) == "CF-2026-00007"
     assert parse_reference("cf-2026-00007 ") == (2026, 7)
     assert parse_reference("CF-2026-7") is None
+    assert parse_reference("CF-2026-00000") is None  # found by the API fuzzer: numbers start at 1
     assert format_reference(2026, 123456) == "CF-2026-123456"
     with pytest.raises(ValueError):
         format_reference(2026, 0)

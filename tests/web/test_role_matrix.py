@@ -61,6 +61,12 @@ EXPECT = {
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
     "admin.test_rule": admin_page(), "admin.audit": admin_page(), "admin.personal_data": admin_page(),
     "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
+    # The API: documents are public; staff sessions may read; every write needs an API token (401 without).
+    **{f"api.{e}": public() for e in ("openapi", "docs", "kinds", "categories")},
+    **{f"api.{e}": {r: 401 for r in ROLES} for e in ("submit_case", "reply", "note", "close")},
+    "api.get_case": dict(staff(), anonymous=401, analyst=401, company=401),
+    "api.queue": dict(staff_page(), anonymous=401, analyst=401, company=401),
+    "api.list_cases": dict(staff_page(), anonymous=401, analyst=401, company=401),
     **{f"reports.{e}": report_page() for e in ("month", "trend", "drilldown", "export", "snapshots", "freeze",
                                                 "handslaget", "handslaget_export")},
 }
@@ -92,6 +98,7 @@ def world(app, offices, make_user, submit):
 
 def _url(rule, receipt):
     values = {"<int:case_id>": str(receipt.case_id), "<token>": receipt.token, "<entity>": "offices",
+              "<reference>": receipt.reference,
               "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "csv"}
     url = rule.rule
     for placeholder, value in values.items():

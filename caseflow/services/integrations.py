@@ -1,0 +1,124 @@
+"""Integrations through the API: scoped tokens (stored hashed), idempotent submissions, and what an
+integration may read. Officer tokens act as the staff user they belong to, with that user's rights."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import asdict
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import ApiToken, Case, IdempotencyKey, Message, User
+from ..models.api import SCOPES
+from . import intake, sla
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .unit import commit
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(name: str, scopes: list[str], now: datetime, user: User | None = None) -> str:
+    """A new token; the plain text is returned once and never stored."""
+    if not name.strip() or not scopes or any(s not in SCOPES for s in scopes):
+        raise InvalidInput({"scopes": "invalid_choice"})
+    if "officer" in scopes and (user is None or user.role not in ("officer", "lead", "admin")):
+        raise InvalidInput({"user": "required"})
+    token = "cf_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(name=name.strip(), token_hash=_hash(token), prefix=token[:10], scopes=",".join(scopes),
+                            user_id=user.id if user else None, created_at=now))
+    commit()
+    return token
+
+
+def authenticate(header: str | None, now: datetime) -> ApiToken | None:
+    """The token of an ``Authorization: Bearer …`` header, or None when there is none. A wrong one is 401."""
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Forbidden("bad_token")
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(value.strip())))
+    if row is None or not row.active or not hmac.compare_digest(row.token_hash, _hash(value.strip())):
+        raise Forbidden("bad_token")
+    row.last_used_at = now
+    commit()
+    return row
+
+
+def require(token: ApiToken | None, scope: str) -> ApiToken:
+    if token is None:
+        raise Forbidden("no_token")
+    if not token.has(scope):
+        raise Forbidden(f"scope:{scope}")
+    return token
+
+
+def submit(token: ApiToken, sub: intake.Submission, key: str | None, now: datetime) -> tuple[Case, str | None, bool]:
+    """Submit a case for an integration. With an Idempotency-Key the same key returns the same case (created
+    False); the same key with a different body is a conflict. Returns (case, tracking token or None, created)."""
+    require(token, "submit")
+    body_hash = hashlib.sha256(json.dumps(asdict(sub), sort_keys=True, default=str).encode()).hexdigest()
+    if key:
+        if len(key) > 200:
+            raise InvalidInput({"Idempotency-Key": "too_long"})
+        seen = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.token_id == token.id,
+                                                                 IdempotencyKey.key == key))
+        if seen is not None:
+            if seen.request_hash != body_hash:
+                raise Conflict("idempotency_key_reused")
+            return db.session.get(Case, seen.case_id), None, False
+    receipt = intake.submit_case(sub, now)
+    case = db.session.get(Case, receipt.case_id)
+    case.api_token_id = token.id
+    if key:
+        db.session.add(IdempotencyKey(token_id=token.id, key=key, request_hash=body_hash, case_id=case.id,
+                                      created_at=now))
+    try:
+        commit()
+    except IntegrityError:  # the same key raced in from a parallel retry: that one won, return its case
+        seen = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.token_id == token.id,
+                                                                 IdempotencyKey.key == key))
+        return db.session.get(Case, seen.case_id), None, False
+    return case, receipt.token, True
+
+
+def case_for(token: ApiToken, reference: str) -> Case:
+    """A case the token may read: its own submissions (read-own), or its user's office (officer)."""
+    case = db.session.scalar(sa.select(Case).where(Case.reference == (reference or "").strip().upper()))
+    if case is None:
+        raise NotFound("case")
+    if token.has("officer") and token.user is not None and (
+            token.user.role == "admin" or token.user.office_id == case.office_id):
+        return case
+    if token.has("read-own") and case.api_token_id == token.id:
+        return case
+    raise NotFound("case")  # not "forbidden": no existence leak
+
+
+def case_view(case: Case, staff: bool = False) -> dict:
+    """The JSON of a case for an integration: status, public messages, clocks (internal notes only for staff)."""
+    q = sa.select(Message).where(Message.case_id == case.id).order_by(Message.at, Message.id)
+    if not staff:
+        q = q.where(Message.internal.is_(False))
+    return {
+        "reference": case.reference, "kind": case.kind, "status": case.status, "category_id": case.category_id,
+        "office": case.office.name, "subject": case.subject, "received_at": case.created_at.isoformat(),
+        "first_response_at": _iso(case.first_response_at), "decided_at": _iso(case.decided_at),
+        "closed_at": _iso(case.closed_at), "outcome": case.outcome,
+        "messages": [{"at": m.at.isoformat(), "from": m.author_kind, "internal": m.internal, "text": m.body}
+                     for m in db.session.scalars(q)],
+        "clocks": [{"name": c.name, "unit": c.unit, "target": c.target + (c.extension_weeks or 0),
+                    "due_at": _iso(c.due_at), "paused": c.paused_since is not None, "stopped_at": _iso(c.stopped_at),
+                    "in_time": c.in_time} for c in sla.clocks_of(case)],
+    }
+
+
+def _iso(t):
+    return t.isoformat() if t else None

@@ -1,0 +1,130 @@
+"""The OpenAPI 3.1 document of /api/v1, kept beside the routes it describes."""
+from __future__ import annotations
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _resp(desc: str, schema: dict | None = None) -> dict:
+    out: dict = {"description": desc}
+    if schema is not None:
+        out["content"] = {"application/json": {"schema": schema}}
+    return out
+
+
+ERRORS = {
+    "401": _resp("No or an unknown API token", ERROR), "403": _resp("The token lacks the scope", ERROR),
+    "404": _resp("Not found, or not readable with this token", ERROR),
+    "422": _resp("Invalid input; `fields` says which", ERROR), "429": _resp("Rate limit exceeded", ERROR),
+}
+REF = {"name": "reference", "in": "path", "required": True,
+       "schema": {"type": "string", "pattern": "^CF-[0-9]{4}-[0-9]{5,}$"}, "example": "CF-2026-00012"}
+TEXT = {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "minLength": 1,
+                                                                         "maxLength": 10000}}}
+
+
+def document(server: str) -> dict:
+    case = {"$ref": "#/components/schemas/Case"}
+    row = {"$ref": "#/components/schemas/CaseRow"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "caseflow API", "version": "1.0.0",
+                 "description": "File and follow company cases of Norrköping municipality. Token authentication "
+                                "(`Authorization: Bearer cf_…`) with scopes submit, read-own and officer. Errors "
+                                "are always `{\"error\": {\"code\", \"message\", \"fields\"}}`."},
+        "servers": [{"url": server}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/kinds": {"get": {"summary": "Case kinds and complaint grounds", "security": [],
+                                      "responses": {"200": _resp("Kinds", {"type": "object"})}}},
+            "/api/v1/categories": {"get": {"summary": "Categories (areas) and the kinds each accepts",
+                                           "security": [], "responses": {"200": _resp("Categories",
+                                                                                       {"type": "object"})}}},
+            "/api/v1/cases": {
+                "post": {
+                    "summary": "Submit a case (scope submit)",
+                    "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                                    "schema": {"type": "string", "maxLength": 200},
+                                    "description": "The same key returns the same case, never a second one."}],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Submission"}}}},
+                    "responses": {"201": _resp("Created", case), "200": _resp("Same Idempotency-Key: the case",
+                                                                               case),
+                                  "409": _resp("Idempotency-Key reused with another body", ERROR), **ERRORS},
+                },
+                "get": {
+                    "summary": "Cases of the officer's office, newest first (scope officer)",
+                    "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                              "maximum": 200}},
+                                   {"name": "status", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "q", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": _resp("A page", {"type": "object", "properties": {
+                        "cases": {"type": "array", "items": row},
+                        "next_cursor": {"type": ["string", "null"]}}}), **ERRORS},
+                },
+            },
+            "/api/v1/cases/{reference}": {"get": {
+                "summary": "A case: status, public messages, clocks (read-own: own submissions; officer: office)",
+                "parameters": [REF], "responses": {"200": _resp("The case", case), **ERRORS}}},
+            "/api/v1/queue": {"get": {
+                "summary": "The officer's queue, nearest deadline first (scope officer)",
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                          "maximum": 200}}],
+                "responses": {"200": _resp("Open cases", {"type": "object", "properties": {
+                    "cases": {"type": "array", "items": row}}}), **ERRORS}}},
+            "/api/v1/cases/{reference}/reply": {"post": {
+                "summary": "Public reply to the company (scope officer)", "parameters": [REF],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
+                "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
+                              **ERRORS}}},
+            "/api/v1/cases/{reference}/notes": {"post": {
+                "summary": "Internal note (scope officer)", "parameters": [REF],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
+                "responses": {"200": _resp("The case", case), **ERRORS}}},
+            "/api/v1/cases/{reference}/close": {"post": {
+                "summary": "Close with an outcome (scope officer)", "parameters": [REF],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["outcome"], "properties": {
+                        "outcome": {"type": "string", "enum": ["answered", "granted", "partly_granted", "rejected",
+                                                               "withdrawn", "referred", "no_action"]},
+                        "comment": {"type": "string", "maxLength": 10000}}}}}},
+                "responses": {"200": _resp("The case", case), "409": _resp("Already closed", ERROR), **ERRORS}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message", "fields"], "properties": {
+                        "code": {"type": "string"}, "message": {"type": "string"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+                "Submission": {"type": "object", "required": ["kind", "org_number", "company_name", "contact_name",
+                                                               "contact_email", "subject", "description"],
+                               "properties": {
+                                   "kind": {"type": "string", "enum": ["errand", "question", "complaint",
+                                                                      "feedback"]},
+                                   "category_id": {"type": ["integer", "null"]},
+                                   "org_number": {"type": "string", "example": "556036-0793"},
+                                   "company_name": {"type": "string", "maxLength": 200},
+                                   "contact_name": {"type": "string", "maxLength": 120},
+                                   "contact_email": {"type": "string", "format": "email", "maxLength": 254},
+                                   "contact_phone": {"type": "string", "maxLength": 40},
+                                   "subject": {"type": "string", "maxLength": 200},
+                                   "description": {"type": "string", "maxLength": 10000},
+                                   "complaint_ground": {"type": ["string", "null"]},
+                                   "related_reference": {"type": "string"},
+                                   "priority": {"type": "string", "enum": ["normal", "high"]},
+                                   "language": {"type": "string", "enum": ["sv", "en"]}}},
+                "Case": {"type": "object", "required": ["reference", "status", "messages", "clocks"], "properties": {
+                    "reference": {"type": "string"}, "kind": {"type": "string"}, "status": {"type": "string"},
+                    "office": {"type": "string"}, "subject": {"type": "string"},
+                    "received_at": {"type": "string", "format": "date-time"},
+                    "tracking_url": {"type": "string", "description": "Only in the 201 of a new submission"},
+                    "messages": {"type": "array", "items": {"type": "object"}},
+                    "clocks": {"type": "array", "items": {"type": "object"}}}},
+                "CaseRow": {"type": "object", "properties": {
+                    "reference": {"type": "string"}, "status": {"type": "string"}, "kind": {"type": "string"},
+                    "subject": {"type": "string"}, "received_at": {"type": "string"},
+                    "next_due_at": {"type": ["string", "null"]}, "assignee": {"type": ["string", "null"]}}},
+            },
+        },
+    }
