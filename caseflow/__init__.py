@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web.api import bp as api_bp
     from .web.auth import bp as auth_bp
     from .web.officer import bp as officer_bp
+    from .web.open311 import bp as open311_bp
     from .web.public import bp as public_bp
     from .web.reports import bp as reports_bp
 
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(open311_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -113,6 +115,11 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         def handler(exc, code=code):
+            if request.path.startswith("/open311/"):  # the GeoReport v2 error list
+                from .web.open311.routes import _errors
+
+                return _errors(code if code in (400, 403, 404) else code, code, getattr(exc, "description", "") or
+                               str(code))
             if request.path.startswith("/api/"):  # integrations always get the JSON error body
                 from .web.api.errors import error
 

@@ -122,3 +122,42 @@ def case_view(case: Case, staff: bool = False) -> dict:
 
 def _iso(t):
     return t.isoformat() if t else None
+
+
+def tokens_for_admin(user) -> list[ApiToken]:
+    from .admin import require_admin
+
+    require_admin(user)
+    return list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.created_at.desc())))
+
+
+def admin_create_token(user, name: str, scopes: list[str], staff_email: str, now: datetime) -> str:
+    """An administrator creates a token (audited); the plain token is shown once."""
+    from ..models import AuditLog
+    from .admin import require_admin
+
+    require_admin(user)
+    staff = None
+    if staff_email.strip():
+        staff = db.session.scalar(sa.select(User).where(User.email == staff_email.strip().lower()))
+        if staff is None:
+            raise InvalidInput({"user": "unknown_user"})
+    token = create_token(name, scopes, now, staff)
+    db.session.add(AuditLog(at=now, actor_user_id=user.id, entity="api_tokens", entity_id=None, action="create",
+                            changes={"name": [None, name], "scopes": [None, ",".join(scopes)]}))
+    commit()
+    return token
+
+
+def admin_deactivate_token(user, token_id: int, now: datetime) -> None:
+    from ..models import AuditLog
+    from .admin import require_admin
+
+    require_admin(user)
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token")
+    token.active = False
+    db.session.add(AuditLog(at=now, actor_user_id=user.id, entity="api_tokens", entity_id=token.id,
+                            action="update", changes={"active": [True, False]}))
+    commit()

@@ -16,6 +16,10 @@ FIELD_ERRORS = {
     "unknown_case_of_company": _l("We cannot find a case with that number for this organisation number. Check the "
                                   "number in your receipt, or leave the field empty."),
     "taken": _l("That is already in use."),
+    "unknown_user": _l("There is no member of staff with that e-mail."),
+    "w3c_datetime": _l("Give a W3C date-time with a time zone, e.g. 2026-11-01T00:00:00Z."),
+    "range_90_days": _l("The date range may be at most 90 days, with end_date after start_date."),
+    "open_or_closed": _l("Use open or closed."),
     "locked": _l("Too many failed attempts: the account is locked for a while. Try again in 15 minutes, or "
                  "choose a new password."),
     "three_weights": _l("Give three non-negative numbers separated by commas, e.g. 1,1,1."),

@@ -1,4 +1,5 @@
 """The REST API: contracts per endpoint, idempotency, scopes, error bodies, the OpenAPI document."""
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -131,3 +132,20 @@ def test_cli_creates_a_token_shown_once(app, offices):
     from caseflow.models import ApiToken
 
     assert db.session.scalar(sa.select(ApiToken.token_hash)) != token
+
+
+def test_admin_creates_a_token_shown_once_and_can_deactivate_it(client, offices, make_user):
+    from caseflow.models import ApiToken, AuditLog
+    from tests.conftest import login
+
+    login(client, make_user("admin"))
+    html = client.post("/admin/tokens", data={"name": "e-tjänst", "scopes": ["submit", "read-own"]})\
+        .get_data(as_text=True)
+    token = re.search(r"<code>(cf_[A-Za-z0-9_-]+)</code>", html).group(1)
+    assert client.get("/api/v1/queue", headers=auth(token)).status_code == 403  # a valid token, wrong scope
+    row = db.session.scalar(sa.select(ApiToken))
+    assert token not in client.get("/admin/tokens").get_data(as_text=True)  # never shown again
+    client.post(f"/admin/tokens/{row.id}/deactivate")
+    assert client.post("/api/v1/cases", json=BODY, headers=auth(token)).status_code == 401
+    audited = sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.entity == "api_tokens")
+    assert db.session.scalar(audited) == 2

@@ -60,6 +60,7 @@ EXPECT = {
     **{f"officer.{a}": staff() for a in CASE_ACTIONS},
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
     "admin.test_rule": admin_page(), "admin.audit": admin_page(), "admin.personal_data": admin_page(),
+    "admin.tokens": admin_page(), "admin.deactivate_token": dict(admin_page(), admin=(200, 302, 404)),
     "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
     # The API: documents are public; staff sessions may read; every write needs an API token (401 without).
     **{f"api.{e}": public() for e in ("openapi", "docs", "kinds", "categories")},
@@ -67,6 +68,9 @@ EXPECT = {
     "api.get_case": dict(staff(), anonymous=401, analyst=401, company=401),
     "api.queue": dict(staff_page(), anonymous=401, analyst=401, company=401),
     "api.list_cases": dict(staff_page(), anonymous=401, analyst=401, company=401),
+    # Open311: the catalogue is public; requests need an api_key (403 without, for every session).
+    **{f"open311.{e}": public() for e in ("discovery", "services", "service_definition")},
+    **{f"open311.{e}": {r: 403 for r in ROLES} for e in ("post_request", "get_requests", "get_request", "token")},
     **{f"reports.{e}": report_page() for e in ("month", "trend", "drilldown", "export", "snapshots", "freeze",
                                                 "handslaget", "handslaget_export")},
 }
@@ -99,7 +103,8 @@ def world(app, offices, make_user, submit):
 def _url(rule, receipt):
     values = {"<int:case_id>": str(receipt.case_id), "<token>": receipt.token, "<entity>": "offices",
               "<reference>": receipt.reference,
-              "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "csv"}
+              "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "json", "<code>": "markupplatelse",
+              "<request_id>": receipt.reference, "<token_id>": receipt.reference, "<int:token_id>": "999"}
     url = rule.rule
     for placeholder, value in values.items():
         url = url.replace(placeholder, value)

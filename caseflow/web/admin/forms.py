@@ -1,7 +1,16 @@
 """One form per configuration entity; field names are the model's attribute names."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.sla import UNITS
@@ -124,3 +133,12 @@ class ReportSettingsForm(FlaskForm):
     min_answers_compare = IntegerField(_l("Fewest answers to compare"), default=10, validators=[NumberRange(min=1)])
     recipients = StringField(_l("Recipients of the monthly report (comma-separated e-mail)"),
                              validators=[Optional()])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Which integration uses it"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    scopes = SelectMultipleField(_l("Scopes"), choices=choices([
+        ("submit", _l("submit: file cases")), ("read-own", _l("read-own: follow its own cases")),
+        ("officer", _l("officer: work cases as a member of staff"))]),
+        validators=[DataRequired(message=_l("Choose at least one scope."))])
+    user_email = StringField(_l("Staff e-mail (officer tokens act as this user)"), validators=[Optional()])

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...services import admin, catalog, privacy
+from ...services import admin, catalog, integrations, privacy
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
 from ..messages import apply_errors, choices
@@ -20,6 +20,7 @@ from .forms import (
     ReportSettingsForm,
     RouteTestForm,
     RuleForm,
+    TokenForm,
     UserForm,
 )
 
@@ -142,6 +143,29 @@ def personal_data():
     data = privacy.export_for_email(current_user, email, datetime.now(UTC))
     return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=personuppgifter.json"})
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@form_view
+def tokens():
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = integrations.admin_create_token(current_user, form.name.data, form.scopes.data or [],
+                                                      form.user_email.data or "", datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+    status = 422 if form.is_submitted() and created is None else 200
+    return render_template("admin/tokens.html", form=form, created=created,
+                           tokens=integrations.tokens_for_admin(current_user)), status
+
+
+@bp.post("/tokens/<int:token_id>/deactivate")
+def deactivate_token(token_id: int):
+    integrations.admin_deactivate_token(current_user, token_id, datetime.now(UTC))
+    flash(_("The token no longer works."), "success")
+    return redirect(url_for("admin.tokens"))
 
 
 @bp.get("/audit")

@@ -1,0 +1,149 @@
+"""Open311 GeoReport v2 in caseflow's terms: categories are services, cases are service requests.
+
+Requests may hold personal data, so reading them needs an api_key with the read-own scope, and an integration
+reads only the requests it submitted. Dates are W3C datetimes (ISO 8601 with a zone).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..domain import workflow
+from ..extensions import db
+from ..models import ApiToken, Case, Category, Office
+from . import catalog, integrations, sla
+from .errors import Forbidden, InvalidInput, NotFound
+from .intake import Submission
+
+DESCRIPTION_LIMIT = 4000
+STATUS_NOTES = {"new": "Mottaget", "assigned": "Tilldelat handläggare", "in_progress": "Under handläggning",
+                "awaiting_customer": "Väntar på komplettering från er", "decided": "Beslut fattat",
+                "closed": "Avslutat"}
+ATTRIBUTES = [
+    {"variable": True, "code": "org_number", "datatype": "string", "required": True, "order": 1,
+     "datatype_description": "Organisationsnummer NNNNNN-NNNN (a sole trader: personnummer)",
+     "description": "Organisationsnummer"},
+    {"variable": True, "code": "company_name", "datatype": "string", "required": True, "order": 2,
+     "datatype_description": "", "description": "Företagets namn"},
+    {"variable": True, "code": "kind", "datatype": "singlevaluelist", "required": True, "order": 3,
+     "datatype_description": "", "description": "Typ av ärende",
+     "values": [{"key": "errand", "name": "Ärende"}, {"key": "question", "name": "Fråga"},
+                {"key": "complaint", "name": "Klagomål"}, {"key": "feedback", "name": "Synpunkt"}]},
+]
+
+
+def key_token(api_key: str | None, scope: str, now: datetime) -> ApiToken:
+    try:
+        token = integrations.authenticate(f"Bearer {api_key}" if api_key else None, now)
+    except Forbidden:
+        token = None
+    if token is None or not token.has(scope):
+        raise Forbidden("api_key")
+    return token
+
+
+def services() -> list[dict]:
+    offices = {o.id: o.name for o in db.session.scalars(sa.select(Office))}
+    return [{"service_code": c.code, "service_name": c.name, "description": c.name_en or c.name, "metadata": True,
+             "type": "realtime", "keywords": ",".join(c.kind_list), "group": offices.get(c.default_office_id, "")}
+            for c in catalog.categories()]
+
+
+def service_definition(code: str) -> dict:
+    category = _category(code)
+    attrs = []
+    for a in ATTRIBUTES:
+        a = dict(a)
+        if a["code"] == "kind":
+            a["values"] = [v for v in a["values"] if v["key"] in category.kind_list]
+        attrs.append(a)
+    return {"service_code": category.code, "attributes": attrs}
+
+
+def _category(code: str) -> Category:
+    category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.active.is_(True)))
+    if category is None:
+        raise NotFound("service_code")
+    return category
+
+
+def submit(token: ApiToken, form: dict, now: datetime) -> Case:
+    """POST requests: the spec's form fields, with attribute[org_number], attribute[company_name], attribute[kind]."""
+    if not form.get("service_code"):
+        raise InvalidInput({"service_code": "required"})
+    category = _category(form["service_code"])
+    description = (form.get("description") or "").strip()
+    if len(description) > DESCRIPTION_LIMIT:
+        raise InvalidInput({"description": "too_long"})
+    if not form.get("email"):
+        raise InvalidInput({"email": "required"})
+    name = " ".join(p for p in (form.get("first_name", ""), form.get("last_name", "")) if p).strip()
+    first_line = description.splitlines()[0] if description else category.name
+    sub = Submission(
+        kind=form.get("attribute[kind]", "") or "errand", category_id=category.id,
+        org_number=form.get("attribute[org_number]", ""), company_name=form.get("attribute[company_name]", ""),
+        contact_name=name, contact_email=form.get("email", ""), contact_phone=form.get("phone", ""),
+        subject=first_line[:200], description=description,
+        complaint_ground="other" if form.get("attribute[kind]") == "complaint" else None,
+    )
+    case, _tracking, _created = integrations.submit(token, sub, None, now)
+    return case
+
+
+def _w3c(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError("no time zone")
+    return value
+
+
+def requests(token: ApiToken, args: dict, now: datetime) -> list[dict]:
+    """GET requests with the spec's filters; the date range is at most 90 days (default: the last 90)."""
+    q = sa.select(Case).where(Case.api_token_id == token.id)
+    ids = [i.strip() for i in (args.get("service_request_id") or "").split(",") if i.strip()]
+    if ids:
+        q = q.where(Case.reference.in_([i.upper() for i in ids]))
+    else:
+        try:
+            end = _w3c(args["end_date"]) if args.get("end_date") else now
+            start = _w3c(args["start_date"]) if args.get("start_date") else end - timedelta(days=90)
+        except ValueError:
+            raise InvalidInput({"start_date": "w3c_datetime"}) from None
+        if end < start or end - start > timedelta(days=90):
+            raise InvalidInput({"end_date": "range_90_days"})
+        q = q.where(Case.created_at >= start, Case.created_at <= end)
+        if args.get("service_code"):
+            q = q.join(Category, Category.id == Case.category_id).where(Category.code == args["service_code"])
+        status = args.get("status")
+        if status == "closed":
+            q = q.where(Case.status == workflow.CLOSED)
+        elif status == "open":
+            q = q.where(Case.status != workflow.CLOSED)
+        elif status:
+            raise InvalidInput({"status": "open_or_closed"})
+    return [view(c) for c in db.session.scalars(q.order_by(Case.created_at.desc()).limit(1000))]
+
+
+def request_by_id(token: ApiToken, request_id: str) -> dict:
+    case = db.session.scalar(sa.select(Case).where(Case.reference == request_id.upper(),
+                                                   Case.api_token_id == token.id))
+    if case is None:
+        raise NotFound("request")
+    return view(case)
+
+
+def view(case: Case) -> dict:
+    """A service request as the spec names its fields. No contact data."""
+    resolution = next((c for c in sla.clocks_of(case) if c.name in (sla.RESOLUTION, sla.PBL)), None)
+    category = db.session.get(Category, case.category_id) if case.category_id else None
+    return {
+        "service_request_id": case.reference, "status": "closed" if case.status == workflow.CLOSED else "open",
+        "status_notes": STATUS_NOTES.get(case.status, case.status),
+        "service_name": category.name if category else "", "service_code": category.code if category else "",
+        "description": case.description, "agency_responsible": case.office.name, "service_notice": "",
+        "requested_datetime": case.created_at.isoformat(),
+        "updated_datetime": (case.closed_at or case.first_response_at or case.created_at).isoformat(),
+        "expected_datetime": resolution.due_at.isoformat() if resolution and resolution.due_at else None,
+        "address": "", "address_id": "", "zipcode": "", "lat": None, "long": None, "media_url": "",
+    }
