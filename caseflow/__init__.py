@@ -154,6 +154,18 @@ def _register_security_headers(app: Flask) -> None:
     import uuid
 
     @app.before_request
+    def reject_nul_characters():
+        """No real input contains NUL, and PostgreSQL cannot store it: refuse it at the door, alike on both
+        databases (JSON bodies are checked field by field by the API)."""
+        from flask import abort
+
+        values = list(request.args.values()) + (list(request.form.values()) if request.form else [])
+        values += [str(v) for v in (request.view_args or {}).values()]
+        values.append(request.headers.get("Idempotency-Key", ""))
+        if any("\x00" in v for v in values):
+            abort(400)
+
+    @app.before_request
     def request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming) else uuid.uuid4().hex

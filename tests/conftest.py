@@ -95,6 +95,13 @@ def _isolated_requests(app):
 
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)  # before the app's own hooks
 
+    @app.teardown_request
+    def _rollback_after_failure(exc):
+        # In production each request has its own session (removed with its app context); here the test's
+        # context outlives requests, so a failed request must not leave its transaction to the next one.
+        if exc is not None:
+            db.session.rollback()
+
 
 @pytest.fixture
 def app(app_config):

@@ -22,7 +22,7 @@ from ..models import (
     User,
 )
 from . import routing
-from .errors import Forbidden, InvalidInput, NotFound
+from .errors import Forbidden, InvalidInput, NotFound, valid_id
 from .unit import commit
 
 ENTITIES = {
@@ -88,6 +88,9 @@ def _jsonable(v):
 def validate(entity: str, obj, v: dict) -> None:
     """Business rules of a configuration row (normalises ``v`` in place); InvalidInput on failure."""
     errors: dict[str, str] = {}
+    for fk, model in (("office_id", Office), ("category_id", Category), ("default_office_id", Office)):
+        if v.get(fk) is not None and (not valid_id(v[fk]) or db.session.get(model, v[fk]) is None):
+            errors[fk] = "invalid_choice"
 
     def unique(field, model):
         if field in v and v[field]:

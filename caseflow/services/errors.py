@@ -28,3 +28,8 @@ class Conflict(ServiceError):
     def __init__(self, code: str, detail: str = ""):
         super().__init__(detail or code)
         self.code = code
+
+
+def valid_id(value) -> bool:
+    """A database id from outside: a positive 32-bit integer (PostgreSQL's integer), anything else is no id."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31

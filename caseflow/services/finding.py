@@ -14,7 +14,7 @@ from ..domain.identifiers import InvalidIdentifier, format_reference, parse_comp
 from ..extensions import db
 from ..models import Case, Company, User
 from .casework import _office_scope, _require_staff
-from .errors import Forbidden
+from .errors import Forbidden, valid_id
 
 
 @dataclass
@@ -107,9 +107,9 @@ def search(user: User, s: Search, cursor: str | None = None, limit: int = 50,
     if s.kind in workflow.KINDS:
         q = q.where(Case.kind == s.kind)
     if s.category_id:
-        q = q.where(Case.category_id == s.category_id)
+        q = q.where(Case.category_id == s.category_id if valid_id(s.category_id) else sa.false())
     if s.assignee_id:
-        q = q.where(Case.assignee_id == s.assignee_id)
+        q = q.where(Case.assignee_id == s.assignee_id if valid_id(s.assignee_id) else sa.false())
     if s.older_than_days:
         q = q.where(Case.created_at <= now - timedelta(days=s.older_than_days))
     after = _decode(cursor) if cursor else None

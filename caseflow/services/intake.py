@@ -14,7 +14,7 @@ from ..domain.routing import RouteDecision
 from ..extensions import db
 from ..models import Case, CaseLink, CaseSequence, Category, Company, Office
 from . import accounts, routing, sla, tracking
-from .errors import InvalidInput
+from .errors import InvalidInput, valid_id
 from .unit import add_outbox, commit, record
 
 LIMITS = {
@@ -108,7 +108,7 @@ def _validate(sub: Submission) -> tuple:
     errors: dict[str, str] = {}
     if sub.kind not in workflow.KINDS:
         errors["kind"] = "invalid_choice"
-    category = db.session.get(Category, sub.category_id) if sub.category_id else None
+    category = db.session.get(Category, sub.category_id) if valid_id(sub.category_id) else None
     if sub.category_id and (category is None or not category.active):
         errors["category_id"] = "invalid_choice"
     elif category is not None and sub.kind in workflow.KINDS and sub.kind not in category.kind_list:

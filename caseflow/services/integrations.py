@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.identifiers import format_reference, parse_reference
 from ..extensions import db
 from ..models import ApiToken, Case, IdempotencyKey, Message, User
 from ..models.api import SCOPES
@@ -91,7 +92,8 @@ def submit(token: ApiToken, sub: intake.Submission, key: str | None, now: dateti
 
 def case_for(token: ApiToken, reference: str) -> Case:
     """A case the token may read: its own submissions (read-own), or its user's office (officer)."""
-    case = db.session.scalar(sa.select(Case).where(Case.reference == (reference or "").strip().upper()))
+    parsed = parse_reference(reference)
+    case = db.session.scalar(sa.select(Case).where(Case.reference == format_reference(*parsed))) if parsed else None
     if case is None:
         raise NotFound("case")
     if token.has("officer") and token.user is not None and (

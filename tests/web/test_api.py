@@ -149,3 +149,14 @@ def test_admin_creates_a_token_shown_once_and_can_deactivate_it(client, offices,
     assert client.post("/api/v1/cases", json=BODY, headers=auth(token)).status_code == 401
     audited = sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.entity == "api_tokens")
     assert db.session.scalar(audited) == 2
+
+
+def test_fuzzer_finds_stay_fixed_ids_beyond_32_bit_and_nul_characters(client, tokens):
+    big = client.post("/api/v1/cases", json=dict(BODY, category_id=2**31), headers=auth(tokens["submit"]))
+    assert big.status_code == 422 and "category_id" in big.json["error"]["fields"]
+    nul = client.post("/api/v1/cases", json=dict(BODY, subject="a\x00b"), headers=auth(tokens["submit"]))
+    assert nul.status_code == 422 and "subject" in nul.json["error"]["fields"]
+    assert client.get("/api/v1/cases/CF-2026-0000%00", headers=auth(tokens["submit"])).status_code == 400
+    nul_key = dict(auth(tokens["submit"]), **{"Idempotency-Key": "a\x00"})
+    again = client.post("/api/v1/cases", json=BODY, headers=nul_key)
+    assert again.status_code == 400

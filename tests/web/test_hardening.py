@@ -80,3 +80,9 @@ def test_staff_reading_a_case_is_logged(client, submit, make_user, offices):
     client.get(f"/staff/cases/{r.case_id}")
     [entry] = db.session.scalars(sa.select(AccessLog)).all()
     assert (entry.user_id, entry.case_id, entry.what) == (officer.id, r.case_id, "case")
+
+
+def test_nul_characters_are_refused_alike_on_both_databases(client, offices):
+    assert client.get("/staff/search?q=%00").status_code in (302, 400)  # refused (or login first)
+    assert client.post("/submit", data={"subject": "a\x00b"}).status_code == 400
+    assert client.get("/links?x=%00").status_code == 400

@@ -51,6 +51,8 @@ def _text(data: dict, name: str, required: bool = False) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput({name: "must_be_text"})
+    if "\x00" in value:
+        raise InvalidInput({name: "invalid_characters"})
     if required and not value.strip():
         raise InvalidInput({name: "required"})
     return value

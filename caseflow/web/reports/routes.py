@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ...domain import workflow
 from ...services import catalog, reports
-from ...services.errors import InvalidInput
+from ...services.errors import InvalidInput, valid_id
 from .. import form_view
 from ..charts import bar_chart, line_chart
 from ..helpers import KIND_LABELS
@@ -28,6 +28,7 @@ def _month_arg():
 
 def _filters():
     cat = request.args.get("category_id", type=int) or None
+    cat = cat if valid_id(cat) else None
     kind = request.args.get("kind") if request.args.get("kind") in workflow.KINDS else None
     return cat, kind
 
@@ -80,6 +81,7 @@ def drilldown():
     m = _month_arg()
     metric = request.args.get("metric", "")
     office = request.args.get("office", type=int)
+    office = office if valid_id(office) else None
     cases = reports.drilldown(current_user, m, metric, office)
     return render_template("reports/cases.html", cases=cases, month=m.strftime("%Y-%m"), metric=metric)
 
