@@ -68,8 +68,9 @@ def _category(code: str) -> Category:
     return category
 
 
-def submit(token: ApiToken, form: dict, now: datetime) -> Case:
-    """POST requests: the spec's form fields, with attribute[org_number], attribute[company_name], attribute[kind]."""
+def submit(token: ApiToken, form: dict, now: datetime, idempotency_key: str | None = None) -> Case:
+    """POST requests: the spec's form fields, with attribute[org_number], attribute[company_name], attribute[kind].
+    An Idempotency-Key header (not in the spec, but honoured) makes a retried POST return the same request."""
     if not form.get("service_code"):
         raise InvalidInput({"service_code": "required"})
     category = _category(form["service_code"])
@@ -87,7 +88,7 @@ def submit(token: ApiToken, form: dict, now: datetime) -> Case:
         subject=first_line[:200], description=description,
         complaint_ground="other" if form.get("attribute[kind]") == "complaint" else None,
     )
-    case, _tracking, _created = integrations.submit(token, sub, None, now)
+    case, _tracking, _created = integrations.submit(token, sub, idempotency_key, now)
     return case
 
 

@@ -160,3 +160,25 @@ def test_fuzzer_finds_stay_fixed_ids_beyond_32_bit_and_nul_characters(client, to
     nul_key = dict(auth(tokens["submit"]), **{"Idempotency-Key": "a\x00"})
     again = client.post("/api/v1/cases", json=BODY, headers=nul_key)
     assert again.status_code == 400
+
+
+def test_officer_asks_for_completion_and_decides_through_the_api(client, tokens):
+    ref = client.post("/api/v1/cases", json=dict(BODY, category_id=tokens["category"]),
+                      headers=auth(tokens["submit"])).json["reference"]
+    waiting = client.post(f"/api/v1/cases/{ref}/completion", json={"body": "Skicka en ritning."},
+                          headers=auth(tokens["officer"])).json
+    assert waiting["status"] == "awaiting_customer"
+    assert any(c["name"] == "resolution" and c["paused"] for c in waiting["clocks"])
+    decided = client.post(f"/api/v1/cases/{ref}/decision", json={"outcome": "granted", "text": "Beviljas."},
+                          headers=auth(tokens["officer"])).json
+    assert decided["status"] == "decided" and decided["outcome"] == "granted"
+
+
+def test_open311_retry_with_the_same_idempotency_key_creates_one_request(client, tokens):
+    from tests.web.test_open311 import FORM
+
+    headers = {"Idempotency-Key": "app-retry-1"}
+    first = client.post("/open311/v2/requests.json", data=dict(FORM, api_key=tokens["submit"]), headers=headers)
+    again = client.post("/open311/v2/requests.json", data=dict(FORM, api_key=tokens["submit"]), headers=headers)
+    assert first.json[0]["service_request_id"] == again.json[0]["service_request_id"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 1

@@ -64,7 +64,8 @@ EXPECT = {
     "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
     # The API: documents are public; staff sessions may read; every write needs an API token (401 without).
     **{f"api.{e}": public() for e in ("openapi", "docs", "kinds", "categories")},
-    **{f"api.{e}": {r: 401 for r in ROLES} for e in ("submit_case", "reply", "note", "close")},
+    **{f"api.{e}": {r: 401 for r in ROLES} for e in ("submit_case", "reply", "note", "close", "completion",
+                                                      "decision")},
     "api.get_case": dict(staff(), anonymous=401, analyst=401, company=401),
     "api.queue": dict(staff_page(), anonymous=401, analyst=401, company=401),
     "api.list_cases": dict(staff_page(), anonymous=401, analyst=401, company=401),

@@ -77,6 +77,21 @@ def document(server: str) -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
                 "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
                               **ERRORS}}},
+            "/api/v1/cases/{reference}/completion": {"post": {
+                "summary": "Ask the company for completion: the case waits, pausable clocks pause (scope officer)",
+                "parameters": [REF],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
+                "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
+                              **ERRORS}}},
+            "/api/v1/cases/{reference}/decision": {"post": {
+                "summary": "Record the decision, sent to the company (scope officer)", "parameters": [REF],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["outcome", "text"], "properties": {
+                        "outcome": {"type": "string", "enum": ["answered", "granted", "partly_granted", "rejected",
+                                                               "withdrawn", "referred", "no_action"]},
+                        "text": {"type": "string", "minLength": 1, "maxLength": 10000}}}}}},
+                "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
+                              **ERRORS}}},
             "/api/v1/cases/{reference}/notes": {"post": {
                 "summary": "Internal note (scope officer)", "parameters": [REF],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},

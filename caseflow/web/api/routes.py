@@ -185,3 +185,14 @@ def note(reference: str):
 def close(reference: str):
     return _act(reference, lambda u, cid, d, now: casework.close(u, cid, _text(d, "outcome", True), now,
                                                                   _text(d, "comment", False)))
+
+
+@bp.post("/cases/<reference>/completion")
+def completion(reference: str):
+    return _act(reference, lambda u, cid, d, now: casework.request_completion(u, cid, _text(d, "body", True), now))
+
+
+@bp.post("/cases/<reference>/decision")
+def decision(reference: str):
+    return _act(reference, lambda u, cid, d, now: casework.decide(u, cid, _text(d, "outcome", True),
+                                                                   _text(d, "text", True), now))

@@ -100,7 +100,7 @@ def service_definition(code: str, fmt: str):
 def post_request(fmt: str):
     now = datetime.now(UTC)
     token = open311.key_token(request.form.get("api_key"), "submit", now)
-    case = open311.submit(token, request.form.to_dict(), now)
+    case = open311.submit(token, request.form.to_dict(), now, request.headers.get("Idempotency-Key"))
     body = [{"service_request_id": case.reference, "service_notice": open311.STATUS_NOTES["new"],
              "account_id": ""}]
     resp = _out(fmt, "service_requests", body, 201)
