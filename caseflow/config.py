@@ -68,6 +68,7 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
         "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT", "30 per hour"),
         "MAIL_RATE_LIMIT": env.get("MAIL_RATE_LIMIT", "5 per hour"),
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute"),  # per token (REST API and Open311)
         # Gallring: years after closure before contact data is anonymised, per kind; a kind not listed is kept
         # as the document management plan says (no automatic anonymisation).
         "RETENTION_YEARS": _retention(env.get("RETENTION_YEARS", "question=2,feedback=2")),

@@ -86,3 +86,20 @@ def test_nul_characters_are_refused_alike_on_both_databases(client, offices):
     assert client.get("/staff/search?q=%00").status_code in (302, 400)  # refused (or login first)
     assert client.post("/submit", data={"subject": "a\x00b"}).status_code == 400
     assert client.get("/links?x=%00").status_code == 400
+
+
+def test_api_and_open311_are_rate_limited_per_token(app_config, offices):
+    limited = create_app(dict(app_config, RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute",
+                              RATELIMIT_STORAGE_URI="memory://"))
+    with limited.app_context():
+        from caseflow.services import integrations
+
+        token = integrations.create_token("t", ["submit", "read-own"], datetime.now(UTC))
+        c = limited.test_client()
+        codes = [c.get("/api/v1/kinds", headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        limited_resp = c.get("/api/v1/kinds", headers={"Authorization": f"Bearer {token}"})
+        assert limited_resp.json["error"]["code"] == "rate_limited"
+        o311 = [c.get("/open311/v2/services.json", query_string={"api_key": token}).status_code for _ in range(3)]
+        assert o311 == [200, 200, 429]
+        db.session.remove()

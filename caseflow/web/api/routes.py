@@ -13,12 +13,14 @@ from .errors import error, field_messages
 from .openapi import document
 
 
-def _rate_key() -> str:
+def rate_key() -> str:
+    """Per token (its last characters are enough to tell tokens apart), else per client address."""
     auth = request.headers.get("Authorization", "")
-    return "token:" + auth[-16:] if auth else "ip:" + (request.remote_addr or "-")
+    key = request.values.get("api_key", "") if not auth else auth
+    return "token:" + key[-16:] if key else "ip:" + (request.remote_addr or "-")
 
 
-limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "120 per minute"), key_func=_rate_key)(bp)
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
 
 
 @bp.before_request

@@ -2,13 +2,16 @@
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET  # noqa: N817 - building XML only, never parsing input
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 
+from ...extensions import limiter
 from ...services import open311
 from ...services.errors import Forbidden, InvalidInput, NotFound
 from ..api.errors import field_messages
+from ..api.routes import rate_key
 from . import bp
 
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
 FORMATS = ("json", "xml")
 # element names of the XML forms: list root -> item
 XML_ITEMS = {"services": "service", "service_requests": "request", "errors": "error"}
