@@ -71,17 +71,14 @@ def clock_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses:
         return _week_state(cal, spec, start, ordered)
     # Worked in working-time coordinates (calendar.position): differences are working time.
     due = base_due(cal, spec, start)
-    p_start, p_due = cal.position(start), cal.position(due)
-    target = p_due - p_start  # the target in working time (working days -> their hours)
-    counted: list[Pause] = []
-    for ps, pe in ordered:
-        if ps >= due:
-            continue
-        counted.append((ps, pe))
-        if pe is None:
-            return ClockState(None, None, tuple(counted), paused=True)
-        p_due += cal.position(pe) - cal.position(max(ps, start))
-        due = cal.instant_at(p_due)
+    p_start = cal.position(start)
+    target = cal.position(due) - p_start  # the target in working time (working days -> their hours)
+    def extend(due, ps, pe, _counted):  # the pause's working time, added to the due
+        return cal.instant_at(cal.position(due) + cal.position(pe) - cal.position(max(ps, start)))
+
+    due, counted, paused = _apply_pauses(due, ordered, extend)
+    if paused:
+        return ClockState(None, None, tuple(counted), paused=True)
     # at risk: the first instant at which the working time outside pauses reaches share x target
     p_warn = p_start + int(target * spec.warn_share)
     for ps, pe in counted:
@@ -91,16 +88,27 @@ def clock_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses:
     return ClockState(due, cal.instant_at(p_warn), tuple(counted))
 
 
-def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered: Sequence[Pause]) -> ClockState:
+def _apply_pauses(due: datetime, ordered: Sequence[Pause], extend) -> tuple[datetime, list[Pause], bool]:
+    """The pause rule shared by every clock: pauses are taken in the order they start; one that starts at or
+    after the due instant in force changes nothing; an open one leaves the clock without a due (paused).
+    ``extend(due, start, end, counted)`` gives the due instant after a closed pause."""
     counted: list[Pause] = []
-    due = cal.add_calendar_weeks(start, spec.target)
     for ps, pe in ordered:
         if ps >= due:
             continue
         counted.append((ps, pe))
         if pe is None:
-            return ClockState(None, None, tuple(counted), paused=True)
-        due = cal.add_calendar_weeks(start, spec.target, extra_days=days_paused(counted))
+            return due, counted, True
+        due = extend(due, ps, pe, counted)
+    return due, counted, False
+
+
+def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered: Sequence[Pause]) -> ClockState:
+    due, counted, paused = _apply_pauses(
+        cal.add_calendar_weeks(start, spec.target), ordered,
+        lambda _due, _ps, _pe, counted: cal.add_calendar_weeks(start, spec.target, extra_days=days_paused(counted)))
+    if paused:
+        return ClockState(None, None, tuple(counted), paused=True)
     span = (due - start) - _paused_wall(counted, start, due)
     warn = _wall_instant_at(start, counted, span * float(spec.warn_share))
     return ClockState(due, warn, tuple(counted))

@@ -25,6 +25,7 @@ import csv
 import hashlib
 import io
 import json
+import operator
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -287,37 +288,29 @@ def _round(v):
     return None if v is None else round(v, 2)
 
 
-def _sum(dicts):
-    out = defaultdict(int)
+def _merge(dicts, factory, add):
+    """Merge per-office dicts into one: values under the same key are combined with ``add``."""
+    out = defaultdict(factory)
     for d in dicts:
         for k, v in d.items():
-            out[k] += v
+            out[k] = add(out[k], v)
     return out
+
+
+def _sum(dicts):
+    return _merge(dicts, int, operator.add)
 
 
 def _union(dicts):
-    out = defaultdict(set)
-    for d in dicts:
-        for k, v in d.items():
-            out[k] |= v
-    return out
+    return _merge(dicts, set, operator.or_)
 
 
 def _concat(dicts):
-    out = defaultdict(list)
-    for d in dicts:
-        for k, v in d.items():
-            out[k] += v
-    return out
+    return _merge(dicts, list, operator.add)
 
 
 def _merge_clocks(per_office):
-    out = defaultdict(lambda: [0, 0])
-    for d in per_office.values():
-        for k, (ok, n) in d.items():
-            out[k][0] += ok
-            out[k][1] += n
-    return out
+    return _merge(per_office.values(), lambda: [0, 0], lambda a, b: [a[0] + b[0], a[1] + b[1]])
 
 
 # -- frozen snapshots ------------------------------------------------------------------------------------------
