@@ -22,3 +22,49 @@ def readiness() -> dict[str, bool]:
         except Exception:  # noqa: BLE001
             checks["redis"] = False
     return checks
+
+
+def overview(user) -> dict:
+    """For administrators: outbox rows by status, the undelivered ones, and the RQ queue (when Redis is used)."""
+    from datetime import UTC, datetime, timedelta
+
+    from ..models import Outbox
+    from .admin import require_admin
+
+    require_admin(user)
+    counts = dict(db.session.execute(sa.select(Outbox.status, sa.func.count()).group_by(Outbox.status)).all())
+    stale = datetime.now(UTC) - timedelta(seconds=current_app.config["OUTBOX_RETRY_AFTER_SECONDS"])
+    stuck = list(db.session.scalars(sa.select(Outbox).where(
+        sa.or_(Outbox.status == "failed", sa.and_(Outbox.status == "pending", Outbox.created_at <= stale)))
+        .order_by(Outbox.id.desc()).limit(100)))
+    queue = None
+    if current_app.config.get("REDIS_URL"):
+        try:
+            from .. import jobs
+
+            q = jobs.get_queue()
+            queue = {"name": q.name, "queued": len(q), "failed": q.failed_job_registry.count,
+                     "started": q.started_job_registry.count}
+        except Exception:  # noqa: BLE001 - Redis down is shown, not raised
+            queue = {"name": current_app.config["RQ_QUEUE"], "error": "Redis unreachable"}
+    return {"outbox": counts, "stuck": stuck, "queue": queue}
+
+
+def retry_outbox_row(user, outbox_id: int) -> None:
+    """Put a failed or stuck outbox row back in line and dispatch it again (delivery stays idempotent)."""
+    from ..models import Outbox
+    from .admin import require_admin
+    from .errors import NotFound
+    from .unit import commit
+
+    require_admin(user)
+    row = db.session.get(Outbox, outbox_id)
+    if row is None:
+        raise NotFound("outbox")
+    if row.status == "sent":
+        return
+    row.status, row.attempts, row.last_error = "pending", 0, None
+    commit()
+    from .. import jobs
+
+    jobs.dispatch_outbox([row.id])

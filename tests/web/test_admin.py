@@ -104,3 +104,22 @@ def test_report_settings_and_measures_are_editable_with_checked_weights(client, 
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(HandslagetMeasure, m.id).target == 0.85
+
+
+def test_operations_page_shows_undelivered_mail_and_retries_it(client, app, app_config, offices, make_user, submit):
+    from caseflow import create_app
+    from caseflow.models import Outbox
+
+    down = create_app(dict(app_config, MAIL_SERVER="127.0.0.1", MAIL_PORT=1, OUTBOX_RETRY_AFTER_SECONDS=0))
+    with down.app_context():
+        submit()  # the receipt cannot be sent: SMTP is down
+        db.session.remove()
+    row = db.session.scalars(sa.select(Outbox).where(Outbox.payload["template"].as_string() == "receipt")).one()
+    assert row.status == "pending" and row.last_error
+    app.config["OUTBOX_RETRY_AFTER_SECONDS"] = 0  # every pending row counts as undelivered
+    login(client, make_user("admin"))
+    html = client.get("/admin/operations").get_data(as_text=True)
+    assert "receipt" in html and "pending" in html
+    client.post(f"/admin/operations/outbox/{row.id}/retry")  # this app has no SMTP server: logged and kept
+    db.session.expire_all()
+    assert db.session.get(Outbox, row.id).status == "sent"

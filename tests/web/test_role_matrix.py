@@ -60,7 +60,9 @@ EXPECT = {
     **{f"officer.{a}": staff() for a in CASE_ACTIONS},
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
     "admin.test_rule": admin_page(), "admin.audit": admin_page(), "admin.personal_data": admin_page(),
-    "admin.tokens": admin_page(), "admin.deactivate_token": dict(admin_page(), admin=(200, 302, 404)),
+    "admin.tokens": admin_page(), "admin.operations": admin_page(),
+    "admin.retry_outbox": dict(admin_page(), admin=(200, 302, 404)),
+    "admin.deactivate_token": dict(admin_page(), admin=(200, 302, 404)),
     "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
     # The API: documents are public; staff sessions may read; every write needs an API token (401 without).
     **{f"api.{e}": public() for e in ("openapi", "docs", "kinds", "categories")},
@@ -105,7 +107,8 @@ def _url(rule, receipt):
     values = {"<int:case_id>": str(receipt.case_id), "<token>": receipt.token, "<entity>": "offices",
               "<reference>": receipt.reference,
               "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "json", "<code>": "markupplatelse",
-              "<request_id>": receipt.reference, "<token_id>": receipt.reference, "<int:token_id>": "999"}
+              "<request_id>": receipt.reference, "<token_id>": receipt.reference, "<int:token_id>": "999",
+              "<int:outbox_id>": "999999"}
     url = rule.rule
     for placeholder, value in values.items():
         url = url.replace(placeholder, value)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...services import admin, catalog, integrations, privacy
+from ...services import admin, catalog, integrations, ops, privacy
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
 from ..messages import apply_errors, choices
@@ -166,6 +166,18 @@ def deactivate_token(token_id: int):
     integrations.admin_deactivate_token(current_user, token_id, datetime.now(UTC))
     flash(_("The token no longer works."), "success")
     return redirect(url_for("admin.tokens"))
+
+
+@bp.get("/operations")
+def operations():
+    return render_template("admin/operations.html", ov=ops.overview(current_user))
+
+
+@bp.post("/operations/outbox/<int:outbox_id>/retry")
+def retry_outbox(outbox_id: int):
+    ops.retry_outbox_row(current_user, outbox_id)
+    flash(_("The message was put back in line."), "success")
+    return redirect(url_for("admin.operations"))
 
 
 @bp.get("/audit")
