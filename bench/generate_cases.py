@@ -62,6 +62,9 @@ def main() -> None:
             FROM generate_series(1, {n}) g
             """,
             "SELECT setval(pg_get_serial_sequence('case', 'id'), (SELECT max(id) FROM \"case\"))",
+            # the case-number sequence continues after the generated numbers
+            f"INSERT INTO case_sequence (year, last_number) VALUES (2026, {n}) "
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {n}",
             # clocks: first response (stopped when answered) and resolution (stopped when closed)
             """
             INSERT INTO sla_clock (case_id, name, unit, target, warn_percent, pausable, started_at, due_at, warn_at,

@@ -1,0 +1,105 @@
+"""Benchmark: the web app under gunicorn (2 workers) on loopback, against a large PostgreSQL database.
+
+    .venv/bin/python bench/bench_web.py postgresql://postgres@127.0.0.1:5432/caseflow_bench
+
+Starts gunicorn on 127.0.0.1:8765 (rate limits off), creates a bench officer, then with a bounded client:
+(a) the officer's queue (first page, 100 rows, sorted by due instant) 200 times; (b) a case page 200 times;
+(c) public submissions from 8 concurrent clients for 30 s. Loopback only; every loop is bounded in count and time.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    k = (len(xs) - 1) * p
+    lo = int(k)
+    return xs[lo] + (xs[min(lo + 1, len(xs) - 1)] - xs[lo]) * (k - lo)
+
+
+def main() -> None:
+    url = sys.argv[1]
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + secrets.token_hex(8), CASEFLOW_ENV="production",
+               SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0", BASE_URL=BASE)
+    env.pop("REDIS_URL", None)
+    if os.environ.get("BENCH_REDIS_URL"):  # mail queued to RQ (no worker needed for the measurement)
+        env["REDIS_URL"], env["RQ_QUEUE"] = os.environ["BENCH_REDIS_URL"], "caseflow-bench"
+    email, password = f"bench-{secrets.token_hex(4)}@bench.invalid", secrets.token_urlsafe(12)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "caseflow", "create-user", "--email", email, "--name",
+                    "Bench", "--role", "officer", "--office", "samhallsbyggnad", "--password", password],
+                   env=env, check=True, capture_output=True)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+                               "--log-level", "warning", "caseflow:create_app()"], env=env)
+    try:
+        for _ in range(50):
+            try:
+                if requests.get(BASE + "/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        s = requests.Session()
+        page = s.get(BASE + "/staff/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+        assert s.post(BASE + "/staff/login", data={"csrf_token": token, "email": email, "password": password},
+                      allow_redirects=False).status_code == 302
+
+        def timed(path, n=200):
+            out = []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                r = s.get(BASE + path)
+                out.append((time.perf_counter() - t0) * 1000)
+                assert r.status_code == 200, (path, r.status_code)
+            return out, r.text
+
+        queue, html = timed("/staff/")
+        rows = html.count('<tr class="row-')
+        case_id = re.search(r'href="/staff/cases/(\d+)"', html).group(1)
+        case, _ = timed(f"/staff/cases/{case_id}")
+        print(f"queue (first page, {rows} rows): p50 {statistics.median(queue):.1f} ms, p90 {pct(queue, .9):.1f} ms")
+        print(f"case page: p50 {statistics.median(case):.1f} ms, p90 {pct(case, .9):.1f} ms")
+
+        form = s.get(BASE + "/submit").text
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        data = {"csrf_token": csrf, "kind": "errand", "category_id": "3", "org_number": "556036-0793",
+                "company_name": "Bench AB", "contact_name": "Bench", "contact_email": "bench@example.se",
+                "subject": "Bench", "description": "Bench"}
+        cookies = s.cookies.get_dict()
+        counts, codes, stop = [0] * 8, {}, time.time() + 30
+
+        def client(i):
+            c = requests.Session()
+            c.cookies.update(cookies)
+            while time.time() < stop and counts[i] < 20000:
+                r = c.post(BASE + "/submit", data=data, allow_redirects=False)
+                codes[r.status_code] = codes.get(r.status_code, 0) + 1
+                counts[i] += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+        t0 = time.time()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.time() - t0
+        print(f"submissions: {sum(counts)} in {took:.1f} s = {sum(counts) / took:.0f}/s, status codes {codes}")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
