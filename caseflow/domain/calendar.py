@@ -11,7 +11,7 @@ Definitions follow DOMAIN.md "Exact definitions" to the letter; the docstrings q
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -118,15 +118,6 @@ class BusinessCalendar:
         day = date.fromordinal(self._cum_base[0] + j - 1)
         iv = self._interval(day)
         return iv[0] + timedelta(microseconds=pos - cum[j - 1])
-
-    def working_days_after(self, d: date) -> Iterator[date]:
-        """Working days strictly after ``d``, in order (bounded: a calendar with none raises)."""
-        probe = d
-        for _ in range(3660):
-            probe += timedelta(days=1)
-            if self.is_working_day(probe):
-                yield probe
-        raise ValueError("calendar has no working day in ten years")  # pragma: no cover
 
     # -- instants ---------------------------------------------------------------------------------------------
     def is_working_time(self, t: datetime) -> bool:

@@ -52,9 +52,5 @@ def next_status(status: str, action: str) -> str:
         raise IllegalTransition(action, status) from None
 
 
-def allowed_actions(status: str) -> list[str]:
-    return [a for a, table in TRANSITIONS.items() if status in table]
-
-
 def is_open(status: str) -> bool:
     return status in OPEN_STATUSES

@@ -1,7 +1,6 @@
 """What a company sees of its case through the private tracking link. Reveals nothing for a wrong token."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,12 +12,10 @@ from . import attachments, sla, tracking
 from .errors import Conflict, InvalidInput, NotFound
 from .unit import add_outbox, commit, record
 
-_TOKEN = re.compile(r"^[0-9a-f]{48}$")
-
 
 def case_by_token(token: str) -> Case:
     """The case whose tracking token this is. Any malformed, wrong or guessed token is the same NotFound."""
-    if not _TOKEN.match(token or ""):
+    if not tracking.TOKEN_SHAPE.match(token or ""):
         raise NotFound("case")
     case = db.session.scalar(sa.select(Case).where(Case.tracking_token_hash == tracking.token_hash(token)))
     if case is None or not tracking.token_matches(case.tracking_salt, token):

@@ -102,6 +102,8 @@ def recompute(clock: SlaClock, cal: BusinessCalendar) -> None:
         return
     state = rules.clock_state(cal, spec_of(clock), clock.started_at, pauses_of(clock))
     clock.due_at, clock.warn_at = state.due, state.warn_at
+    if clock.name == PBL:  # the statutory rule itself: (10 + extension) weeks, 1930:173 applied once
+        clock.due_at = rules.pbl_due(cal, clock.started_at, clock.target, clock.extension_weeks or 0)
 
 
 def start_clocks(case: Case, now: datetime) -> list[SlaClock]:
@@ -242,8 +244,12 @@ def extend_pbl(case: Case, weeks: int, reason: str, now: datetime, actor: User) 
         raise Conflict("no_statutory_clock")
     if clock.extension_weeks:
         raise Conflict("already_extended")
-    if not 1 <= weeks <= clock.target:
+    if weeks < 1:
         raise InvalidInput({"weeks": "invalid_choice"})
+    try:
+        rules.pbl_due(calendar(), clock.started_at or clock.case.created_at, clock.target, weeks)
+    except ValueError:  # longer than the original period
+        raise InvalidInput({"weeks": "invalid_choice"}) from None
     if not reason.strip():
         raise InvalidInput({"reason": "required"})
     before = clock.due_at

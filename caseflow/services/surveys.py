@@ -1,9 +1,6 @@
 """The satisfaction survey: sent when a case closes (once per case), answered whole through a private link."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import secrets
 from datetime import datetime
 
@@ -13,11 +10,11 @@ from flask import current_app
 from ..extensions import db
 from ..models import Case, ReportSettings, Survey
 from ..models.survey import FACTORS, NKI_QUESTIONS
+from . import tracking
 from .errors import Conflict, InvalidInput, NotFound
 from .unit import commit
 
 QUESTIONS = NKI_QUESTIONS + tuple(f"f_{f}" for f in FACTORS)
-_TOKEN = re.compile(r"^[0-9a-f]{48}$")
 
 
 def settings() -> ReportSettings:
@@ -26,8 +23,7 @@ def settings() -> ReportSettings:
 
 
 def token_for(salt: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"survey:" + salt.encode(), hashlib.sha256).hexdigest()[:48]
+    return tracking.token_for(salt, "survey")
 
 
 def survey_url(survey: Survey) -> str:
@@ -39,7 +35,7 @@ def create_for(case: Case, now: datetime) -> Survey | None:
     if db.session.scalar(sa.select(Survey.id).where(Survey.case_id == case.id)):
         return None
     salt = secrets.token_hex(16)
-    survey = Survey(case_id=case.id, salt=salt, token_hash=hashlib.sha256(token_for(salt).encode()).hexdigest(),
+    survey = Survey(case_id=case.id, salt=salt, token_hash=tracking.token_hash(token_for(salt)),
                     office_id=case.office_id, category_id=case.category_id, kind=case.kind,
                     scale=settings().survey_scale, sent_at=now)
     db.session.add(survey)
@@ -47,11 +43,10 @@ def create_for(case: Case, now: datetime) -> Survey | None:
 
 
 def by_token(token: str) -> Survey:
-    if not _TOKEN.match(token or ""):
+    if not tracking.TOKEN_SHAPE.match(token or ""):
         raise NotFound("survey")
-    survey = db.session.scalar(sa.select(Survey).where(
-        Survey.token_hash == hashlib.sha256(token.encode()).hexdigest()))
-    if survey is None or not hmac.compare_digest(token_for(survey.salt), token):
+    survey = db.session.scalar(sa.select(Survey).where(Survey.token_hash == tracking.token_hash(token)))
+    if survey is None or not tracking.token_matches(survey.salt, token, "survey"):
         raise NotFound("survey")
     return survey
 

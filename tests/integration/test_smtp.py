@@ -95,3 +95,24 @@ def test_smtp_down_leaves_the_mail_pending_for_retry(app_config, offices, submit
         rows = db.session.query(Outbox).all()
         assert rows and all(r.status == "pending" and r.attempts == 1 and r.last_error for r in rows)
         db.session.remove()
+
+
+def test_a_reset_token_sent_by_smtp_is_not_kept_in_the_database(smtp, offices):
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from caseflow.models import CompanyAccount, Outbox
+    from caseflow.services import accounts
+
+    account = CompanyAccount(email="anna@kanalkafeet.se", name="Anna", verified_at=datetime.now(UTC))
+    account.set_password("ett långt lösenord")
+    db.session.add(account)
+    db.session.commit()
+    accounts.request_password_reset("anna@kanalkafeet.se", "sv", datetime.now(UTC))
+    [msg] = wait_for(smtp, 1)
+    link = [line for line in parts(msg)[0].splitlines() if "/account/reset/" in line][0]
+    token = link.rsplit("/", 1)[1]
+    row = db.session.scalar(sa.select(Outbox).where(Outbox.payload["template"].as_string() == "reset_password"))
+    assert row.status == "sent" and "token" not in row.payload
+    assert token not in str(row.payload) and token not in str(row.result)
