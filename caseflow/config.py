@@ -59,11 +59,17 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         # Embedded mode: run periodic work (outbox retry, SLA sweep) in a background thread of the web process.
         "EMBEDDED_SCHEDULER": _bool(env.get("EMBEDDED_SCHEDULER"), default=False),
         "OUTBOX_RETRY_AFTER_SECONDS": int(env.get("OUTBOX_RETRY_AFTER_SECONDS", "120")),
+        # How often the cron process looks for undelivered outbox rows.
+        "OUTBOX_RETRY_INTERVAL_SECONDS": int(env.get("OUTBOX_RETRY_INTERVAL_SECONDS", "60")),
         # Uploads: a directory shared by every web and worker process in production.
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
         "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=not testing),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not turn a submission into an error: limits fall back to per-process memory.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         # Per client address. A municipality's own contact centre behind one address may need higher limits.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour"),
         "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT", "30 per hour"),

@@ -31,12 +31,25 @@ def app_context():
         yield _worker_app
 
 
+_redis_clients: dict[str, object] = {}
+
+
+def redis_client(url: str):
+    """One client (and connection pool) per URL and process, with short timeouts: Redis being down must
+    cost a request a moment, not hang it."""
+    client = _redis_clients.get(url)
+    if client is None:
+        from redis import Redis
+
+        client = _redis_clients[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    return client
+
+
 def get_queue():
-    from redis import Redis
     from rq import Queue
 
     cfg = current_app.config
-    return Queue(cfg["RQ_QUEUE"], connection=Redis.from_url(cfg["REDIS_URL"]))
+    return Queue(cfg["RQ_QUEUE"], connection=redis_client(cfg["REDIS_URL"]))
 
 
 def dispatch_outbox(ids: Iterable[int]) -> None:
@@ -75,7 +88,7 @@ def retry_outbox() -> int:
     from .services import outbox
 
     with app_context() as app:
-        ids = outbox.undelivered_ids(
+        ids = outbox.claim_undelivered(
             datetime.now(UTC), timedelta(seconds=app.config["OUTBOX_RETRY_AFTER_SECONDS"])
         )
         dispatch_outbox(ids)

@@ -1,11 +1,13 @@
 """Rendering and sending e-mail. Bodies are rendered in the case's language, in plain text and HTML."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -54,4 +56,8 @@ def send(mail: RenderedMail) -> str:
 
 
 def message_id_for(outbox_id: int) -> str:
-    return make_msgid(idstring=f"outbox{outbox_id}", domain="caseflow.invalid")
+    """The same Message-ID every time one outbox row is sent, so a receiver can drop a resent duplicate.
+    The installation's part (derived from SECRET_KEY) keeps ids of two installations apart."""
+    install = hmac.new(current_app.config["SECRET_KEY"].encode(), b"message-id", hashlib.sha256).hexdigest()[:16]
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "caseflow.invalid"
+    return f"<outbox.{outbox_id}.{install}@{host}>"

@@ -1,6 +1,8 @@
 """Operations: readiness of the engines the app depends on."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -16,9 +18,9 @@ def readiness() -> dict[str, bool]:
         db.session.rollback()
     if current_app.config.get("REDIS_URL"):
         try:
-            from redis import Redis
+            from .. import jobs
 
-            checks["redis"] = bool(Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=2).ping())
+            checks["redis"] = bool(jobs.redis_client(current_app.config["REDIS_URL"]).ping())
         except Exception:  # noqa: BLE001
             checks["redis"] = False
     return checks
@@ -64,6 +66,7 @@ def retry_outbox_row(user, outbox_id: int) -> None:
     if row.status == "sent":
         return
     row.status, row.attempts, row.last_error = "pending", 0, None
+    row.enqueued_at = datetime.now(UTC)
     commit()
     from .. import jobs
 

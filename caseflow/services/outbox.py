@@ -120,9 +120,18 @@ def _token_of(case: Case) -> str:
 _HANDLERS = {"mail": _deliver_mail}
 
 
-def undelivered_ids(now: datetime, older_than: timedelta) -> list[int]:
-    """Pending rows old enough that their first dispatch must have been lost."""
-    return list(db.session.scalars(
-        sa.select(Outbox.id).where(Outbox.status == PENDING, Outbox.created_at <= now - older_than)
-        .order_by(Outbox.id).limit(1000)
+def claim_undelivered(now: datetime, older_than: timedelta, limit: int = 1000) -> list[int]:
+    """Pending rows whose last hand-over to the job runner is older than ``older_than`` (so that job was lost:
+    Redis restarted empty, a worker died, the process crashed before dispatching). Marks them handed over
+    now, so a long queue is not flooded with the same rows again on every retry run; delivery stays idempotent
+    either way."""
+    cutoff = now - older_than
+    handed_over = sa.func.coalesce(Outbox.enqueued_at, Outbox.created_at)
+    ids = list(db.session.scalars(
+        sa.select(Outbox.id).where(Outbox.status == PENDING, Outbox.created_at <= cutoff, handed_over <= cutoff)
+        .order_by(Outbox.id).limit(limit)
     ))
+    if ids:
+        db.session.execute(sa.update(Outbox).where(Outbox.id.in_(ids)).values(enqueued_at=now))
+    db.session.commit()
+    return ids
