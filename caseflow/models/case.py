@@ -21,11 +21,17 @@ class CaseSequence(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
+_OPEN = "status IN ('new', 'assigned', 'in_progress', 'awaiting_customer', 'decided')"  # workflow.OPEN_STATUSES
+
+
 class Case(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_case_year_number"),
         # The queue: open cases of an office ordered by their nearest due instant.
         sa.Index("ix_case_queue", "office_id", "status", "next_due_at"),
+        # ... and its first page read straight off an index in that order (no sort of the office's open cases).
+        sa.Index("ix_case_open_due", "office_id", "next_due_at", "created_at", "id",
+                 postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN)),
         # Search and keyset pagination: newest first within an office.
         sa.Index("ix_case_office_created", "office_id", "created_at", "id"),
     )

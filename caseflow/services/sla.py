@@ -8,6 +8,7 @@ Functions here stage changes in the session; the calling use case commits (``uni
 """
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, time
 from fractions import Fraction
 
@@ -44,14 +45,32 @@ DEFAULT_POLICIES = [
 
 
 # -- configuration ---------------------------------------------------------------------------------------------
+_calendars = threading.local()
+
+
 def calendar() -> BusinessCalendar:
-    """The configured business calendar (defaults when nothing is configured)."""
+    """The configured business calendar (defaults when nothing is configured).
+
+    Kept per thread and per configuration: its working-time tables are built once, not on every request (a
+    calendar's lazily grown tables are not safe to share between threads; a change of settings is a new key)."""
     row = db.session.get(CalendarSettings, 1)
-    if row is None:
-        return BusinessCalendar()
-    hours = tuple((int(wd), time.fromisoformat(s), time.fromisoformat(e)) for wd, s, e in row.hours)
-    return BusinessCalendar(hours=hours, include_de_facto=row.include_de_facto,
-                            extra_closed=frozenset(date.fromisoformat(d) for d in row.extra_closed))
+    key = None if row is None else (tuple(tuple(h) for h in row.hours), row.include_de_facto,
+                                    tuple(sorted(row.extra_closed)))
+    cache = getattr(_calendars, "by_settings", None)
+    if cache is None:
+        cache = _calendars.by_settings = {}
+    cal = cache.get(key)
+    if cal is None:
+        if len(cache) > 8:
+            cache.clear()
+        if row is None:
+            cal = BusinessCalendar()
+        else:
+            hours = tuple((int(wd), time.fromisoformat(s), time.fromisoformat(e)) for wd, s, e in row.hours)
+            cal = BusinessCalendar(hours=hours, include_de_facto=row.include_de_facto,
+                                   extra_closed=frozenset(date.fromisoformat(d) for d in row.extra_closed))
+        cache[key] = cal
+    return cal
 
 
 def seed_policies() -> None:

@@ -1,10 +1,12 @@
 """Template filters and globals: Stockholm time, language, labels for codes."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from babel.numbers import get_decimal_symbol
 from flask import Flask, request
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 
 from ..domain.sla import fl12_flag_date
@@ -60,24 +62,77 @@ def lang() -> str:
     return str(get_locale() or "sv")
 
 
+class Labels(Mapping):
+    """Templates' view of a dict of lazy labels: each label translated once per language, not once per use
+    (a queue of 100 rows would otherwise run gettext hundreds of times per page)."""
+
+    def __init__(self, lazy: dict):
+        self._lazy, self._done = lazy, {}
+
+    def __getitem__(self, key):
+        k = (lang(), key)
+        try:
+            return self._done[k]
+        except KeyError:
+            text = self._done[k] = str(self._lazy[key])
+            return text
+
+    def __iter__(self):
+        return iter(self._lazy)
+
+    def __len__(self):
+        return len(self._lazy)
+
+
 def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """An instant shown in Europe/Stockholm (stored in UTC)."""
     if value is None:
         return ""
+    if fmt == "yyyy-MM-dd HH:mm":  # numeric, the same in every language: no need for Babel's formatter
+        return value.astimezone(get_timezone()).strftime("%Y-%m-%d %H:%M")
     return format_datetime(value, fmt)
 
 
-def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = None) -> dict:
+_NO_CLOCK, _OVERDUE = _l("No running clock"), _l("Overdue by %(t)s")
+_AT_RISK, _LEFT = _l("At risk: %(t)s left"), _l("%(t)s left")
+_MINUTES, _WORKING_HOURS = _l("%(n)s min"), _l("%(n)s working h")
+_translated: dict = {}
+
+
+def _once(lazy, language: str | None = None) -> str:
+    """A module-level lazy text translated once per language (gettext per row is the queue's main cost)."""
+    key = (language or lang(), id(lazy))
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = str(lazy)
+    return text
+
+
+def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = None,
+              language: str | None = None) -> dict:
     """How a due instant reads in a list: working time left, or overdue; state for colour *and* words."""
+    language = language or lang()
     if due is None:
-        return {"state": "none", "label": _l("No running clock")}
+        return {"state": "none", "label": _once(_NO_CLOCK, language)}
     cal = sla_calendar()
     if now > due:
-        return {"state": "breached", "label": _l("Overdue by %(t)s", t=_fmt_hours(cal.working_time_between(due, now)))}
-    left = _fmt_hours(cal.working_time_between(now, due))
+        overdue = _fmt_hours(cal.working_time_between(due, now), language)
+        return {"state": "breached", "label": _once(_OVERDUE, language) % {"t": overdue}}
+    left = _fmt_hours(cal.working_time_between(now, due), language)
     if warn_at is not None and now >= warn_at:
-        return {"state": "at_risk", "label": _l("At risk: %(t)s left", t=left)}
-    return {"state": "ok", "label": _l("%(t)s left", t=left)}
+        return {"state": "at_risk", "label": _once(_AT_RISK, language) % {"t": left}}
+    return {"state": "ok", "label": _once(_LEFT, language) % {"t": left}}
+
+
+def queue_rows(cases, now: datetime) -> list[dict]:
+    """What the queue shows per case, with every text resolved once per page rather than once per row."""
+    language = lang()
+    kinds, statuses = Labels(KIND_LABELS), Labels(STAFF_STATUS_LABELS)
+    kind_text = {k: kinds[k] for k in KIND_LABELS}
+    status_text = {k: statuses[k] for k in STAFF_STATUS_LABELS}
+    return [{"case": c, "due": due_state(c.next_due_at, now, c.next_warn_at, language),
+             "kind": kind_text.get(c.kind, c.kind), "status": status_text.get(c.status, c.status),
+             "due_at": local_dt(c.next_due_at)} for c in cases]
 
 
 def sla_calendar():
@@ -111,11 +166,25 @@ def clock_view(clock, now: datetime, cal) -> dict:
     return {"state": due["state"], "label": due["label"], "verdict": ""}
 
 
-def _fmt_hours(td: timedelta) -> str:
+def _fmt_hours(td: timedelta, language: str) -> str:
     hours = td.total_seconds() / 3600
     if hours < 1:
-        return _l("%(n)s min", n=int(td.total_seconds() // 60))
-    return _l("%(n)s working h", n=format_decimal(round(hours, 1)))
+        return _once(_MINUTES, language) % {"n": int(td.total_seconds() // 60)}
+    if hours < 1000:  # one decimal, the language's decimal sign; no grouping needed
+        text = f"{round(hours, 1):g}".replace(".", _decimal_sign(language))
+    else:
+        text = format_decimal(round(hours, 1))
+    return _once(_WORKING_HOURS, language) % {"n": text}
+
+
+_decimal_signs: dict[str, str] = {}
+
+
+def _decimal_sign(language: str) -> str:
+    sign = _decimal_signs.get(language)
+    if sign is None:
+        sign = _decimal_signs[language] = get_decimal_symbol(language)
+    return sign
 
 
 def fl12_due(case) -> date:
@@ -127,11 +196,12 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["fromiso"] = datetime.fromisoformat
     app.jinja_env.globals.update(
-        STATUS_LABELS=STATUS_LABELS, STAFF_STATUS_LABELS=STAFF_STATUS_LABELS, KIND_LABELS=KIND_LABELS,
-        GROUND_LABELS=GROUND_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, EVENT_LABELS=EVENT_LABELS,
-        ACTOR_LABELS=ACTOR_LABELS, CLOCK_LABELS=CLOCK_LABELS, UNIT_LABELS=UNIT_LABELS, clock_view=clock_view,
-        fl12_due=fl12_due, LINK_LABELS=LINK_LABELS, NKI_GRADES=NKI_GRADES, STATUS_WORDS=STATUS_WORDS,
-        current_lang=lang, due_state=due_state,
+        STATUS_LABELS=Labels(STATUS_LABELS), STAFF_STATUS_LABELS=Labels(STAFF_STATUS_LABELS),
+        KIND_LABELS=Labels(KIND_LABELS), GROUND_LABELS=Labels(GROUND_LABELS), OUTCOME_LABELS=Labels(OUTCOME_LABELS),
+        EVENT_LABELS=Labels(EVENT_LABELS), ACTOR_LABELS=Labels(ACTOR_LABELS), CLOCK_LABELS=Labels(CLOCK_LABELS),
+        UNIT_LABELS=Labels(UNIT_LABELS), clock_view=clock_view, fl12_due=fl12_due, LINK_LABELS=Labels(LINK_LABELS),
+        NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),
+        current_lang=lang, due_state=due_state, queue_rows=queue_rows,
     )
 
     @app.context_processor

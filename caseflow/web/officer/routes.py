@@ -127,8 +127,9 @@ def _case_page(case_id: int, status: int = 200, **forms):
 @bp.get("/cases/<int:case_id>")
 @login_required
 def case(case_id: int):
-    casework.record_view(current_user, case_id, datetime.now(UTC))
-    return _case_page(case_id)
+    page = _case_page(case_id)  # 404 for a case the user may not see, before anything is logged
+    casework.record_view(current_user, case_id, datetime.now(UTC))  # last: its commit expires what was loaded
+    return page
 
 
 def _act(case_id: int, form_name: str, action, done_message: str, then: str = "case"):
