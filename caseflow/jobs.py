@@ -59,9 +59,11 @@ def dispatch_outbox(ids: Iterable[int]) -> None:
         return
     if current_app.config.get("REDIS_URL"):
         try:
-            q = get_queue()
-            for oid in ids:
-                q.enqueue(deliver_outbox, oid, job_id=f"outbox-{oid}-{datetime.now(UTC).timestamp():.0f}")
+            from rq import Queue
+
+            q, stamp = get_queue(), f"{datetime.now(UTC).timestamp():.0f}"
+            # One job per row (workers deliver in parallel), all sent to Redis in one pipeline.
+            q.enqueue_many([Queue.prepare_data(deliver_outbox, (oid,), job_id=f"outbox-{oid}-{stamp}") for oid in ids])
             return
         except Exception as exc:  # Redis down: the rows stay pending and retry_outbox picks them up
             log.warning("could not enqueue outbox rows %s: %s", ids, type(exc).__name__)

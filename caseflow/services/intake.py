@@ -70,26 +70,27 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
         tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
         created_at=now,
     )
-    # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
-    case.year = now.astimezone(sla.calendar().tz).year
-    case.number = _next_number(case.year)
-    case.reference = format_reference(case.year, case.number)
-    db.session.add(case)
-    db.session.flush()
-    clocks = sla.start_clocks(case, now)
-    sla.refresh_case(case, clocks)
-    record(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
-           category_id=case.category_id, subject=case.subject)
     office = db.session.get(Office, decision.office_id)
-    record(case, "routed", now, office_id=office.id, office_name=office.name, rule_id=decision.rule_id,
-           reason=decision.reason)
     assignee = routing.pick_assignee(office.id, decision.assign_strategy)
-    if assignee is not None:
-        case.assignee_id, case.status = assignee.id, workflow.next_status(case.status, "assign")
-        record(case, "assigned", now, assignee_id=assignee.id, assignee_name=assignee.name,
-               how=decision.assign_strategy)
-    for c in clocks:
-        record(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
+    with db.session.no_autoflush:  # everything is written by one flush, after the number is taken
+        db.session.add(case)
+        clocks = sla.start_clocks(case, now)
+        sla.refresh_case(case, clocks)  # due instants on the row as it is inserted (no UPDATE after)
+        # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
+        case.year = now.astimezone(sla.calendar().tz).year
+        case.number = _next_number(case.year)
+        case.reference = format_reference(case.year, case.number)
+        record(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
+               category_id=case.category_id, subject=case.subject)
+        record(case, "routed", now, office_id=office.id, office_name=office.name, rule_id=decision.rule_id,
+               reason=decision.reason)
+        if assignee is not None:
+            case.assignee_id, case.status = assignee.id, workflow.next_status(case.status, "assign")
+            record(case, "assigned", now, assignee_id=assignee.id, assignee_name=assignee.name,
+                   how=decision.assign_strategy)
+        for c in clocks:
+            record(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
+    db.session.flush()
     if related is not None:
         db.session.add(CaseLink(case_id=case.id, other_case_id=related.id, kind="related", created_at=now))
         record(case, "linked", now, actor_kind="company", other_case_id=related.id,
@@ -100,8 +101,9 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
         accounts.link_company(sub.account_id, company.id, now)
     add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
     add_outbox("mail", {"template": "new_case", "case_id": case.id, "audience": "assignee"}, case=case, at=now)
+    receipt = Receipt(case.id, case.reference, token)  # read before the commit expires the row
     commit()
-    return Receipt(case.id, case.reference, token)
+    return receipt
 
 
 def _validate(sub: Submission) -> tuple:
@@ -171,12 +173,12 @@ def _next_number(year: int) -> int:
     The UPDATE locks the year's row until the transaction ends (PostgreSQL row lock; SQLite's write lock),
     so concurrent submissions queue here and a rollback gives the number back.
     """
-    dialect = db.session.get_bind().dialect.name
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseSequence)
-    db.session.execute(ins.values(year=year, last_number=0).on_conflict_do_nothing(index_elements=["year"]))
-    return db.session.execute(
-        sa.update(CaseSequence)
-        .where(CaseSequence.year == year)
-        .values(last_number=CaseSequence.last_number + 1)
-        .returning(CaseSequence.last_number)
-    ).scalar_one()
+    bump = (sa.update(CaseSequence).where(CaseSequence.year == year)
+            .values(last_number=CaseSequence.last_number + 1).returning(CaseSequence.last_number))
+    number = db.session.execute(bump).scalar_one_or_none()
+    if number is None:  # the year's first case: create its row (safe when two race), then take the number
+        dialect = db.session.get_bind().dialect.name
+        ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseSequence)
+        db.session.execute(ins.values(year=year, last_number=0).on_conflict_do_nothing(index_elements=["year"]))
+        number = db.session.execute(bump).scalar_one()
+    return number

@@ -54,6 +54,7 @@ def calendar() -> BusinessCalendar:
     Kept per thread and per configuration: its working-time tables are built once, not on every request (a
     calendar's lazily grown tables are not safe to share between threads; a change of settings is a new key)."""
     row = db.session.get(CalendarSettings, 1)
+    db.session.info["calendar_settings"] = row  # the identity map holds rows weakly: keep it for this session
     key = None if row is None else (tuple(tuple(h) for h in row.hours), row.include_de_facto,
                                     tuple(sorted(row.extra_closed)))
     cache = getattr(_calendars, "by_settings", None)
