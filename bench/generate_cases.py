@@ -4,8 +4,11 @@
 
 Drops and recreates the database, builds the schema by the migrations, seeds the demo configuration, then
 bulk-inserts with set-based SQL (generate_series): cases (about 2 % still open, spread over the last weeks),
-two clocks per case (first response, resolution) with due/warn instants, three events per case. Realistic in
-what the sweep and the queue see: most clocks stopped long ago, open ones recently due or still running.
+two clocks per case (first response, resolution) with due/warn instants, the first public reply as a message,
+and about eight events per case: received, routed, the reply and the first response, clock stops with their
+verdict, decisions for errands, closure; 3 % rerouted once, 2 % closed, reopened and closed again. Realistic
+in what the sweep, the queue and the monthly report see: most clocks stopped long ago, open ones recently due
+or still running.
 """
 from __future__ import annotations
 
@@ -99,11 +102,43 @@ def main() -> None:
                   WHERE stopped_at IS NULL GROUP BY case_id) s
             WHERE s.case_id = c.id
             """,
-            # events: received, routed, and closed/first_response
+            # the first public reply of every answered case, as a message
+            """
+            INSERT INTO message (case_id, at, author_kind, author_name, internal, body)
+            SELECT id, first_response_at, 'staff', 'Handläggare', false, 'Tack för ditt ärende. Vi återkommer.'
+            FROM "case" WHERE first_response_at IS NOT NULL
+            """,
+            # events. Every 33rd case was first routed to another office and rerouted after two hours; every 50th
+            # closed case was closed three days early, reopened a day later and closed again (its closed_at);
+            # errands are decided an hour before closure; clocks stop with their in-time verdict.
             """
             INSERT INTO case_event (case_id, at, kind, actor_kind, office_id, data)
-            SELECT id, created_at, 'received', 'company', office_id, '{}'::json FROM "case"
-            UNION ALL SELECT id, created_at, 'routed', 'system', office_id, '{}'::json FROM "case"
+            SELECT id, created_at, 'received', 'company',
+                   CASE WHEN id % 33 = 5 THEN 1 + (office_id % 7) ELSE office_id END, '{}'::json FROM "case"
+            UNION ALL SELECT id, created_at, 'routed', 'system',
+                   CASE WHEN id % 33 = 5 THEN 1 + (office_id % 7) ELSE office_id END, '{}'::json FROM "case"
+            UNION ALL SELECT id, created_at + interval '2 hours', 'rerouted', 'staff', 1 + (office_id % 7),
+                   json_build_object('from_office_id', 1 + (office_id % 7), 'to_office_id', office_id,
+                                     'reason', 'Fel kontor')
+                      FROM "case" WHERE id % 33 = 5
+            UNION ALL SELECT c.id, c.first_response_at, 'public_reply', 'staff', c.office_id,
+                   json_build_object('message_id', m.id)
+                      FROM "case" c JOIN message m ON m.case_id = c.id
+            UNION ALL SELECT id, first_response_at, 'first_response', 'staff', office_id, '{}'::json
+                      FROM "case" WHERE first_response_at IS NOT NULL
+            UNION ALL SELECT id, first_response_at, 'clock_stopped', 'staff', office_id,
+                   '{"clock": "first_response", "reason": "responded", "in_time": true}'::json
+                      FROM "case" WHERE first_response_at IS NOT NULL
+            UNION ALL SELECT id, closed_at - interval '1 hour', 'decided', 'staff', office_id,
+                   '{"outcome": "granted"}'::json FROM "case" WHERE closed_at IS NOT NULL AND kind = 'errand'
+            UNION ALL SELECT id, closed_at - interval '3 days', 'closed', 'staff', office_id,
+                   '{"outcome": "answered"}'::json FROM "case" WHERE closed_at IS NOT NULL AND id % 50 = 7
+            UNION ALL SELECT id, closed_at - interval '2 days', 'reopened', 'staff', office_id,
+                   '{"reason": "Nya uppgifter"}'::json FROM "case" WHERE closed_at IS NOT NULL AND id % 50 = 7
+            UNION ALL SELECT id, closed_at, 'clock_stopped', 'staff', office_id,
+                   json_build_object('clock', 'resolution', 'reason', 'closed',
+                                     'in_time', closed_at <= created_at + interval '14 days')
+                      FROM "case" WHERE closed_at IS NOT NULL
             UNION ALL SELECT id, closed_at, 'closed', 'staff', office_id, '{"outcome": "answered"}'::json
                       FROM "case" WHERE closed_at IS NOT NULL
             """,
