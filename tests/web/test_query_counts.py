@@ -1,0 +1,68 @@
+"""The officer's busiest pages cost a fixed number of SQL statements, whatever the amount of data (no N+1)."""
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from caseflow.extensions import db
+from caseflow.models import Case, Office
+from caseflow.services import casework
+from tests.conftest import login
+
+
+@contextmanager
+def counted():
+    statements = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def org_number(i: int) -> str:
+    """A valid organisation number (Luhn) per i, so every case has a company of its own."""
+    digits = f"556{i:06d}"
+    total = sum(sum(divmod(int(d) * (2 - k % 2), 10)) for k, d in enumerate(digits))
+    return f"{digits[:6]}-{digits[6:]}{(10 - total % 10) % 10}"
+
+
+def statements_for(client, path) -> int:
+    db.session.expire_all()
+    with counted() as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_queue_page_costs_the_same_statements_for_3_and_30_cases(client, submit, make_user, category):
+    first = submit()
+    office = db.session.get(Office, db.session.get(Case, first.case_id).office_id)
+    officer = make_user("officer", office=office)
+    for _ in range(2):
+        submit()
+    login(client, officer)
+    casework.assign(officer, first.case_id, officer.id, datetime.now(UTC))
+    few = statements_for(client, "/staff/")
+    for i in range(27):
+        submit(company_name=f"Företag {i} AB", org_number=org_number(i))
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Case.company_id)))) == 28
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 30
+    assert statements_for(client, "/staff/") == few
+
+
+def test_case_page_costs_the_same_statements_for_short_and_long_histories(client, submit, make_user):
+    short, long_ = submit(), submit()
+    office = db.session.get(Office, db.session.get(Case, short.case_id).office_id)
+    officer = make_user("officer", office=office)
+    now = datetime.now(UTC)
+    casework.reply(officer, short.case_id, "Ett svar.", now)
+    for i in range(15):
+        casework.reply(officer, long_.case_id, f"Svar {i}.", now)
+        casework.add_note(officer, long_.case_id, f"Notering {i}.", now)
+    login(client, officer)
+    assert statements_for(client, f"/staff/cases/{short.case_id}") == \
+        statements_for(client, f"/staff/cases/{long_.case_id}")
