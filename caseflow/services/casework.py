@@ -15,7 +15,7 @@ from ..domain.workflow import IllegalTransition
 from ..extensions import db
 from ..models import AccessLog, CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
 from . import attachments, routing, sla, surveys
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, valid_id
 from .unit import add_outbox, commit, record
 
 OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "referred", "no_action", "duplicate")
@@ -336,7 +336,7 @@ def reroute(user: User, case_id: int, office_id: int, reason: str, now: datetime
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": "required"})
-    target = db.session.get(Office, office_id)
+    target = db.session.get(Office, office_id) if valid_id(office_id) else None
     if target is None or not target.active:
         raise InvalidInput({"office_id": "invalid_choice"})
     if target.id == case.office_id:
@@ -412,6 +412,7 @@ def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_i
     if action == "close" and outcome not in OUTCOMES:
         raise InvalidInput({"outcome": "invalid_choice"})
     result = BulkResult([], [])
+    case_ids = [i for i in case_ids if valid_id(i)]  # anything else names no case
     cases = db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids or [-1]), _office_scope(user))).all()
     for case in cases:
         try:

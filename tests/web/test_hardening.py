@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from caseflow import create_app
 from caseflow.extensions import db
-from caseflow.models import AccessLog, User
+from caseflow.models import AccessLog, Case, Office, User
 from caseflow.services import accounts
 from caseflow.services.errors import InvalidInput
 from tests.conftest import PASSWORD, login
@@ -102,3 +102,17 @@ def test_api_and_open311_are_rate_limited_per_token(app_config, offices):
         o311 = [c.get("/open311/v2/services.json", query_string={"api_key": token}).status_code for _ in range(3)]
         assert o311 == [200, 200, 429]
         db.session.remove()
+
+
+def test_ids_beyond_32_bits_in_staff_forms_are_refused_not_500(client, submit, make_user, offices):
+    """Found by the form fuzzer on PostgreSQL (``integer`` ids): bulk ids and the reroute target."""
+    receipt = submit()
+    case = db.session.get(Case, receipt.case_id)
+    officer = make_user("officer", db.session.get(Office, case.office_id))
+    login(client, officer)
+    assert client.post("/staff/bulk", data={"ids": "2200000000", "action": "claim"}).status_code == 302
+    resp = client.post(f"/staff/cases/{case.id}/reroute", data={"reroute-office_id": "2200000000",
+                                                                "reroute-reason": "Fel kontor"})
+    assert resp.status_code in (400, 422)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).office_id == officer.office_id
