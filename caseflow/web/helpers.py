@@ -126,13 +126,26 @@ def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = No
 
 def queue_rows(cases, now: datetime) -> list[dict]:
     """What the queue shows per case, with every text resolved once per page rather than once per row."""
+    from flask import url_for
+
     language = lang()
     kinds, statuses = Labels(KIND_LABELS), Labels(STAFF_STATUS_LABELS)
     kind_text = {k: kinds[k] for k in KIND_LABELS}
     status_text = {k: statuses[k] for k in STAFF_STATUS_LABELS}
-    return [{"case": c, "due": due_state(c.next_due_at, now, c.next_warn_at, language),
-             "kind": kind_text.get(c.kind, c.kind), "status": status_text.get(c.status, c.status),
-             "due_at": local_dt(c.next_due_at)} for c in cases]
+    case_url = url_for("officer.case", case_id=0)[:-1]  # ".../cases/": the id is the last path segment
+    categories, masked = {}, {}
+    rows = []
+    for c in cases:
+        if c.category_id not in categories:
+            categories[c.category_id] = c.category.display_name(language) if c.category else ""
+        if c.company_id not in masked:
+            masked[c.company_id] = c.company.masked_number if c.company else ""
+        rows.append({"case": c, "due": due_state(c.next_due_at, now, c.next_warn_at, language),
+                     "kind": kind_text.get(c.kind, c.kind), "status": status_text.get(c.status, c.status),
+                     "due_at": local_dt(c.next_due_at), "href": f"{case_url}{c.id}",
+                     "category": categories[c.category_id], "company_number": masked[c.company_id],
+                     "assignee": c.assignee.name if c.assignee else None})
+    return rows
 
 
 def sla_calendar():

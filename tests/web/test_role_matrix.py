@@ -1,5 +1,6 @@
 """Every route against every role: anonymous, officer of the case's office, officer of another office, lead,
-admin, analyst, and a company account. A route added without an expectation here fails the test."""
+admin, analyst, the company account of the case (A) and another company's account (B). A route added without
+an expectation here fails the test. Company B must never see company A's case anywhere it can go."""
 from datetime import UTC, datetime
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from caseflow.extensions import db
 from tests.conftest import PASSWORD, login
 
-ROLES = ("anonymous", "officer", "other_officer", "lead", "admin", "analyst", "company")
+ROLES = ("anonymous", "officer", "other_officer", "lead", "admin", "analyst", "company", "other_company")
 OK = (200, 302, 400, 422)  # reached the view (302: a redirect after a POST; 400/422: refused input)
 LOGIN = "login"  # redirected to the staff login page
 ACCOUNT_LOGIN = "account_login"  # redirected to the company login page
@@ -15,7 +16,7 @@ ACCOUNT_LOGIN = "account_login"  # redirected to the company login page
 
 def staff(officer=OK, other=404, lead=OK, admin=OK):
     return {"anonymous": LOGIN, "officer": officer, "other_officer": other, "lead": lead, "admin": admin,
-            "analyst": 403, "company": 403}
+            "analyst": 403, "company": 403, "other_company": 403}
 
 
 def staff_page():  # not tied to one case: visible to every member of staff, scoped inside
@@ -28,7 +29,7 @@ def lead_page():
 
 def admin_page():
     return {"anonymous": LOGIN, "officer": 403, "other_officer": 403, "lead": 403, "admin": OK, "analyst": 403,
-            "company": 403}
+            "company": 403, "other_company": 403}
 
 
 def public():
@@ -37,11 +38,11 @@ def public():
 
 def report_page():
     return {"anonymous": LOGIN, "officer": 403, "other_officer": 403, "lead": OK, "admin": OK, "analyst": OK,
-            "company": 403}
+            "company": 403, "other_company": 403}
 
 
 def company_page():
-    return {r: (OK if r == "company" else ACCOUNT_LOGIN) for r in ROLES}
+    return {r: (OK if r in ("company", "other_company") else ACCOUNT_LOGIN) for r in ROLES}
 
 
 CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "delay", "fl12", "extend", "assign",
@@ -68,9 +69,9 @@ EXPECT = {
     **{f"api.{e}": public() for e in ("openapi", "docs", "kinds", "categories")},
     **{f"api.{e}": {r: 401 for r in ROLES} for e in ("submit_case", "reply", "note", "close", "completion",
                                                       "decision")},
-    "api.get_case": dict(staff(), anonymous=401, analyst=401, company=401),
-    "api.queue": dict(staff_page(), anonymous=401, analyst=401, company=401),
-    "api.list_cases": dict(staff_page(), anonymous=401, analyst=401, company=401),
+    "api.get_case": dict(staff(), anonymous=401, analyst=401, company=401, other_company=401),
+    "api.queue": dict(staff_page(), anonymous=401, analyst=401, company=401, other_company=401),
+    "api.list_cases": dict(staff_page(), anonymous=401, analyst=401, company=401, other_company=401),
     # Open311: the catalogue is public; requests need an api_key (403 without, for every session).
     **{f"open311.{e}": public() for e in ("discovery", "services", "service_definition")},
     **{f"open311.{e}": {r: 403 for r in ROLES} for e in ("post_request", "get_requests", "get_request", "token")},
@@ -95,7 +96,17 @@ def world(app, offices, make_user, submit):
     db.session.add(company)
     db.session.commit()
     users["company"] = company
-    receipt = submit()  # a case of samhallsbyggnad
+    other = CompanyAccount(email="bo@annatbolag.se", name="Bo", verified_at=datetime.now(UTC))
+    other.set_password(PASSWORD)
+    db.session.add(other)
+    db.session.commit()
+    users["other_company"] = other
+    receipt = submit()  # a case of samhallsbyggnad, filed by company A
+    from caseflow.models import Case
+    from caseflow.services import accounts
+
+    accounts.link_company(company.id, db.session.get(Case, receipt.case_id).company_id, datetime.now(UTC))
+    db.session.commit()
     from caseflow.services import public as public_service
     from caseflow.services.attachments import Upload
 
@@ -124,12 +135,16 @@ def test_every_route_has_an_expectation(app):
 def test_role_matrix(app, world, role):
     users, receipt = world
     client = app.test_client()
-    if role == "company":
+    if role in ("company", "other_company"):
         resp = client.post("/account/login", data={"email": users[role].email, "password": PASSWORD})
         assert resp.status_code == 302
     elif role != "anonymous":
         assert login(client, users[role]).status_code == 302
     failures = []
+    if role in ("company", "other_company"):  # company A lists its case, company B does not
+        listed = receipt.reference in client.get("/account/").get_data(as_text=True)
+        if listed != (role == "company"):
+            failures.append(f"/account/ {'hides' if role == 'company' else 'shows'} the case for {role}")
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -150,4 +165,8 @@ def test_role_matrix(app, world, role):
             ok = got == expected
         if not ok:
             failures.append(f"{method} {url} ({rule.endpoint}): expected {expected}, got {got}")
+        token_route = "<token>" in rule.rule  # the private link is the capability: whoever holds it may read
+        if role in ("other_company", "other_officer", "anonymous") and not token_route and got == 200 \
+                and receipt.reference in resp.get_data(as_text=True):
+            failures.append(f"{method} {url} ({rule.endpoint}) shows {receipt.reference} to {role}")
     assert failures == []
