@@ -78,7 +78,7 @@ def _register_extensions(app: Flask) -> None:
         from .models import CompanyAccount, User
 
         kind, _, raw = session_id.partition(":")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             return None
         user = db.session.get({"s": User, "c": CompanyAccount}.get(kind, User), int(raw)) if kind in "sc" else None
         return user if user is not None and user.is_active else None

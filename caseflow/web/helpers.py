@@ -58,6 +58,11 @@ LINK_LABELS = {"related": _l("Related"), "duplicate_of": _l("Duplicate of"), "du
 ACTOR_LABELS = {"company": _l("The company"), "system": _l("caseflow (automatic)")}
 
 
+def as_int(text: str) -> int | None:
+    """A whole number typed or posted as ASCII digits, else None ("¹" and "٣" are digits to str.isdigit too)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def lang() -> str:
     return str(get_locale() or "sv")
 

@@ -116,3 +116,9 @@ def test_ids_beyond_32_bits_in_staff_forms_are_refused_not_500(client, submit, m
     assert resp.status_code in (400, 422)
     db.session.expire_all()
     assert db.session.get(Case, case.id).office_id == officer.office_id
+
+
+def test_unicode_digits_in_posted_ids_are_ignored_not_500(client, make_user, offices):
+    """Found by the form fuzzer: "¹" passes str.isdigit() but not int()."""
+    login(client, make_user("officer", offices["samhallsbyggnad"]))
+    assert client.post("/staff/bulk", data={"ids": ["¹", "٣", "7"], "action": "claim"}).status_code == 302

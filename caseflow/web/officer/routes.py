@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ...services import casework, catalog, finding, routing, sla
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
-from ..helpers import send_attachment, uploads_from
+from ..helpers import as_int, send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (
@@ -54,7 +54,7 @@ def queue():
 @form_view
 def bulk():
     form = BulkForm()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [n for n in map(as_int, request.form.getlist("ids")) if n is not None]
     action = form.action.data if form.validate_on_submit() else "claim"
     now = datetime.now(UTC)
     # Always through the service, which checks who may act, even when nothing was chosen.

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ...services import accounts, catalog, intake, ops, public, surveys
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view, limited
-from ..helpers import current_account_id, lang, send_attachment, uploads_from
+from ..helpers import as_int, current_account_id, lang, send_attachment, uploads_from
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import AnswerForm, EmailForm, SubmitForm, SurveyForm
@@ -130,7 +130,7 @@ def survey(token: str):
     errors = {}
     if form.validate_on_submit():
         try:
-            surveys.answer(token, {q: int(v) if v.isdigit() else None for q, v in chosen.items()},
+            surveys.answer(token, {q: as_int(v) for q, v in chosen.items()},
                            form.comment.data or "", datetime.now(UTC))
         except InvalidInput as exc:
             errors = exc.fields
