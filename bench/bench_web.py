@@ -5,6 +5,7 @@
 Starts gunicorn on 127.0.0.1:8765 (rate limits off), creates a bench officer, then with a bounded client:
 (a) the officer's queue (first page, 100 rows, sorted by due instant) 200 times; (b) a case page 200 times;
 (c) public submissions from 8 concurrent clients for 30 s. Loopback only; every loop is bounded in count and time.
+BENCH_THREADS=4 runs gunicorn's threaded worker (2 workers x 4 threads) instead of 2 sync workers.
 """
 from __future__ import annotations
 
@@ -41,8 +42,9 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "flask", "--app", "caseflow", "create-user", "--email", email, "--name",
                     "Bench", "--role", "officer", "--office", "samhallsbyggnad", "--password", password],
                    env=env, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}",
-                               "--log-level", "warning", "caseflow:create_app()"], env=env)
+    threads = os.environ.get("BENCH_THREADS", "1")  # >1: gunicorn's gthread worker, that many threads each
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", threads, "-b",
+                               f"127.0.0.1:{PORT}", "--log-level", "warning", "caseflow:create_app()"], env=env)
     try:
         for _ in range(50):
             try:
