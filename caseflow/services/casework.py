@@ -28,10 +28,14 @@ def _require_staff(user: User) -> None:
 
 
 def _office_scope(user: User):
-    """SQL condition limiting cases to what ``user`` may see."""
+    """SQL condition limiting cases to what ``user`` may see (``_may_see`` is the same rule on a loaded case)."""
     if user.role == "admin":
         return sa.true()
     return Case.office_id == user.office_id
+
+
+def _may_see(user: User, case: Case) -> bool:
+    return user.role == "admin" or case.office_id == user.office_id
 
 
 def get_case(user: User, case_id: int) -> Case:
@@ -91,7 +95,7 @@ def record_view(user: User, case_id: int, now: datetime) -> None:
     the case is usually in the session already: checked in Python, no second query."""
     _require_staff(user)
     case = db.session.get(Case, case_id) if valid_id(case_id) else None
-    if case is None or not (user.role == "admin" or case.office_id == user.office_id):  # as _office_scope
+    if case is None or not _may_see(user, case):
         raise NotFound("case")
     db.session.add(AccessLog(at=now, user_id=user.id, case_id=case.id, what="case"))
     commit()

@@ -131,8 +131,9 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             prev = stops.get(case_id)
             if prev is None or (prev[2] == "closed" and at > prev[1]):
                 stops[case_id] = (o, at, "closed", created)
-    _resolution_times(stops, durations, cal, start, end)
-    backlog = _backlog(start, end, case_filter, cal)
+    reopened, rerouted = _changed_cases()
+    _resolution_times(stops, durations, cal, end, reopened)
+    backlog = _backlog(end, case_filter, reopened | rerouted)
     survey = _survey_figures(start, end, category_id, kind)
 
     offices = {str(o.id): o.name for o in db.session.scalars(sa.select(Office).order_by(Office.name))}
@@ -148,18 +149,23 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             "total": total}
 
 
-def _changed_cases(kinds=("reopened", "rerouted")) -> set[int]:
-    """Cases whose history is not told by their row alone: reopened (closed more than once) or rerouted (held by
-    more than one office). Few, and found through ix_case_event_kind_at; every other case was open from
-    ``created_at`` to ``closed_at`` at the office it still has."""
-    return set(db.session.scalars(sa.select(CaseEvent.case_id).where(CaseEvent.kind.in_(kinds)).distinct()))
+def _changed_cases() -> tuple[set[int], set[int]]:
+    """Cases whose history is not told by their row alone: (reopened ones: closed more than once, rerouted
+    ones: held by more than one office). Few, and found through ix_case_event_kind_at; every other case was open
+    from ``created_at`` to ``closed_at`` at the office it still has."""
+    found: dict[str, set[int]] = {"reopened": set(), "rerouted": set()}
+    for case_id, kind in db.session.execute(sa.select(CaseEvent.case_id, CaseEvent.kind).where(
+            CaseEvent.kind.in_(tuple(found))).distinct()):
+        found[kind].add(case_id)
+    return found["reopened"], found["rerouted"]
 
 
-def _resolution_times(stops: dict, durations: dict, cal: BusinessCalendar, start: datetime, end: datetime) -> None:
+def _resolution_times(stops: dict, durations: dict, cal: BusinessCalendar, end: datetime,
+                      reopened_ever: set[int]) -> None:
     """Resolution time per stop, minus the resolution clock's pauses; skipped when reopened and open at the end."""
     if not stops:
         return
-    reopened = [cid for cid in _changed_cases(("reopened",)) if cid in stops]
+    reopened = [cid for cid in reopened_ever if cid in stops]
     reopened_open = {cid for cid, kind in _last_event(reopened, end, ("closed", "reopened"))
                      if kind == "reopened"} if reopened else set()
     pauses = defaultdict(list)
@@ -198,7 +204,7 @@ def _last_event(case_ids, end: datetime, kinds=None, column=CaseEvent.kind):
     return db.session.execute(sa.select(ranked.c.case_id, ranked.c.value).where(ranked.c.rn == 1)).all()
 
 
-def _backlog(start: datetime, end: datetime, case_filter: list, cal: BusinessCalendar) -> dict[str, list[float]]:
+def _backlog(end: datetime, case_filter: list, changed: set[int]) -> dict[str, list[float]]:
     """Open at the month's end, per office holding the case then, as ages in days.
 
     ``closed_at`` is a case's latest closure and a reopening clears it, so a case with ``closed_at`` before the
@@ -207,7 +213,6 @@ def _backlog(start: datetime, end: datetime, case_filter: list, cal: BusinessCal
     rerouted are checked in the event log (last closed/reopened event, office of the last event)."""
     candidates = db.session.execute(sa.select(Case.id, Case.office_id, Case.created_at).where(
         Case.created_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= end), *case_filter)).all()
-    changed = _changed_cases()
     out: dict[str, list[float]] = defaultdict(list)
     to_check = {}
     for cid, office, created in candidates:
