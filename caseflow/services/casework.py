@@ -90,14 +90,14 @@ def attachment_file(user: User, case_id: int, attachment_id: int, now: datetime 
     return result
 
 
-def record_view(user: User, case_id: int, now: datetime) -> None:
+def record_view(user: User, case_id: int, now: datetime, what: str = "case") -> None:
     """Log that a member of staff opened the case (who read what, when). Called after the page was built, so
     the case is usually in the session already: checked in Python, no second query."""
     _require_staff(user)
     case = db.session.get(Case, case_id) if valid_id(case_id) else None
     if case is None or not _may_see(user, case):
         raise NotFound("case")
-    db.session.add(AccessLog(at=now, user_id=user.id, case_id=case.id, what="case"))
+    db.session.add(AccessLog(at=now, user_id=user.id, case_id=case.id, what=what))
     commit()
 
 

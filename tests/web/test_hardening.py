@@ -79,6 +79,9 @@ def test_staff_reading_a_case_is_logged(client, submit, make_user, offices):
     client.get(f"/staff/cases/{r.case_id}")
     [entry] = db.session.scalars(sa.select(AccessLog)).all()
     assert (entry.user_id, entry.case_id, entry.what) == (officer.id, r.case_id, "case")
+    assert client.get(f"/api/v1/cases/{r.reference}").status_code == 200  # a read through the API counts too
+    entries = db.session.scalars(sa.select(AccessLog).order_by(AccessLog.id)).all()
+    assert [(e.user_id, e.case_id, e.what) for e in entries][1:] == [(officer.id, r.case_id, "api")]
 
 
 def test_nul_characters_are_refused_alike_on_both_databases(client, offices):

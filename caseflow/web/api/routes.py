@@ -137,10 +137,16 @@ def submit_case():
 def get_case(reference: str):
     token = g.get("api_token")
     if token is None:
-        case = casework.get_case_by_reference(_staff_user(), reference)
-        return jsonify(integrations.case_view(case, staff=True))
-    case = integrations.case_for(token, reference)
-    return jsonify(integrations.case_view(case, staff=token.has("officer")))
+        reader = _staff_user()
+        case = casework.get_case_by_reference(reader, reference)
+        body = integrations.case_view(case, staff=True)
+    else:
+        case = integrations.case_for(token, reference)
+        body = integrations.case_view(case, staff=token.has("officer"))
+        reader = token.user if token.has("officer") and token.user is not None else None
+    if reader is not None:  # a member of staff read the case (by session or officer token): logged
+        casework.record_view(reader, case.id, datetime.now(UTC), what="api")
+    return jsonify(body)
 
 
 @bp.get("/queue")
