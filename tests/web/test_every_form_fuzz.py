@@ -96,3 +96,30 @@ def test_form_never_fails_and_a_refusal_writes_nothing(app, world, role, page, a
             assert counts() == before, (action, form)
 
     run()
+
+
+def test_survey_form_never_fails_and_a_refusal_writes_nothing(app, world):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from caseflow.models import Survey
+    from caseflow.services import casework, surveys
+
+    users, receipt = world
+    casework.close(users["officer"], receipt.case_id, "answered", datetime.now(UTC))
+    survey = db.session.scalar(sa.select(Survey).where(Survey.case_id == receipt.case_id))
+    path = surveys.survey_url(survey).split("://", 1)[1].split("/", 1)[1]
+    client = app.test_client()
+    names = field_names(client.get(f"/{path}").text, path)
+    assert names
+
+    @given(form=st.dictionaries(st.sampled_from(names), st.one_of(values, st.sampled_from(["1", "3", "6", "7"])),
+                                max_size=len(names)))
+    @SETTINGS
+    def run(form):
+        before = counts()
+        resp = client.post(f"/{path}", data=form)
+        assert resp.status_code in (200, 302, 400, 404, 409, 422, 429), (resp.status_code, form)
+        if resp.status_code in (400, 409, 422):
+            assert counts() == before, form
+
+    run()
