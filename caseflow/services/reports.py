@@ -95,11 +95,12 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
         .where(*in_month, CaseEvent.kind.in_([k for k in EVENT_KINDS if k != "clock_stopped"]), *case_filter)
     ).all()
     clock_name, in_time = CaseEvent.data["clock"].as_string(), CaseEvent.data["in_time"].as_boolean()
-    for office, name, ok, n in db.session.execute(  # counted in SQL: no JSON decoded in Python
-            sa.select(CaseEvent.office_id, clock_name, in_time, sa.func.count())
-            .join(Case, Case.id == CaseEvent.case_id)
-            .where(*in_month, CaseEvent.kind == "clock_stopped", in_time.is_not(None), *case_filter)
-            .group_by(CaseEvent.office_id, clock_name, in_time)):
+    verdicts = (sa.select(CaseEvent.office_id, clock_name, in_time, sa.func.count())
+                .where(*in_month, CaseEvent.kind == "clock_stopped", in_time.is_not(None))
+                .group_by(CaseEvent.office_id, clock_name, in_time))
+    if case_filter:  # the case row is needed only to filter by area or kind
+        verdicts = verdicts.join(Case, Case.id == CaseEvent.case_id).where(*case_filter)
+    for office, name, ok, n in db.session.execute(verdicts):  # counted in SQL: no JSON decoded in Python
         c = clocks[str(office)][name]
         c[0] += n if ok else 0
         c[1] += n

@@ -136,3 +136,15 @@ def test_handslaget_status_per_measure(october):
     assert reports.status_of(0.5, 0.9, True, 0.1) == "off_track"
     assert reports.status_of(6.0, 5.0, False, 0.1) == "off_track" and reports.status_of(None, 1, True, 0.1) == \
         "no_data"
+
+
+def test_filters_by_kind_split_the_month_without_losing_or_adding_anything(october):
+    """Each counted figure of the month is the sum of the same figure filtered by each kind of case."""
+    whole = reports.compute(OCT)["total"]
+    parts = [reports.compute(OCT, kind=k)["total"] for k in ("errand", "question", "complaint", "feedback")]
+    for key in ("received", "closed", "backlog", "first_response_n", "resolution_n", "clocks_stopped", "breaches",
+                "reroutes", "complaints", "delay_notices"):
+        assert sum(p[key] for p in parts) == whole[key], key
+    assert whole["clocks_stopped"] > 0 and parts[2]["complaints"] == whole["complaints"]
+    within = [p["within_target"] * p["clocks_stopped"] for p in parts if p["clocks_stopped"]]
+    assert abs(sum(within) - whole["within_target"] * whole["clocks_stopped"]) < 1e-9
