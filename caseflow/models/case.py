@@ -21,7 +21,7 @@ class CaseSequence(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
-_OPEN = "status IN ('new', 'assigned', 'in_progress', 'awaiting_customer', 'decided')"  # workflow.OPEN_STATUSES
+_OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in workflow.OPEN_STATUSES))  # the queue's predicate
 
 
 class Case(db.Model):

@@ -26,16 +26,11 @@ from caseflow import create_app, jobs
 from caseflow.extensions import db
 from caseflow.models import Case, Outbox
 from tests.conftest import VALID_FORM
+from tests.integration.test_smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis,
               pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server program")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OwnRedis:
