@@ -57,6 +57,13 @@ class BusinessCalendar:
     _cnt: list = field(default_factory=list, init=False, repr=False, compare=False, hash=False)
     _cum_base: list = field(default_factory=lambda: [0], init=False, repr=False, compare=False, hash=False)
 
+    @classmethod
+    def from_settings(cls, hours: Iterable, include_de_facto: bool, extra_closed: Iterable[str]) -> BusinessCalendar:
+        """A calendar from its stored settings: [[weekday, "08:00", "17:00"], ...] and ISO dates."""
+        return cls(hours=tuple((int(wd), time.fromisoformat(s), time.fromisoformat(e)) for wd, s, e in hours),
+                   include_de_facto=include_de_facto,
+                   extra_closed=frozenset(date.fromisoformat(d) for d in extra_closed))
+
     @property
     def tz(self) -> ZoneInfo:
         return _zone(self.tz_name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import workflow
@@ -110,7 +111,13 @@ class CaseEvent(db.Model):
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # office holding the case when the event happened (reports count per office at the event)
     office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"))
-    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # JSONB on PostgreSQL: reports read fields of it (a clock's name and verdict) for a month of events.
+    data: Mapped[dict] = mapped_column(sa.JSON().with_variant(JSONB(), "postgresql"), default=dict)
+    # The working hours of the duration this event ends, kept as the fact it was when it happened (reports sum
+    # them; a later change of the calendar does not rewrite history): receipt to first response on
+    # "first_response"; the resolution time on the "decided" event of the first decision, or on a "closed"
+    # event of a case never decided (DOMAIN.md "Report definitions"). None on every other event.
+    hours: Mapped[float | None] = mapped_column(sa.Float)
 
     actor: Mapped[User | None] = relationship()
 

@@ -177,7 +177,7 @@ def _close(user: User, case: Case, outcome: str, now: datetime, comment: str) ->
     case.outcome = outcome
     msg_id = _message(case, user, comment, now).id if comment else None
     record(case, "closed", now, actor=user, outcome=outcome, status_before=old, status_after=new,
-           message_id=msg_id)
+           message_id=msg_id, hours=None if case.decided_at else sla.resolution_hours(case, now))
     if msg_id:
         _first_response(case, user, now)
     sla.on_closed(case, now, user)
@@ -213,7 +213,7 @@ def _first_response(case: Case, user: User, now: datetime) -> None:
     """Any public message from staff is a response: the first one stops the response clocks."""
     if case.first_response_at is None:
         case.first_response_at = now
-        record(case, "first_response", now, actor=user)
+        record(case, "first_response", now, actor=user, hours=sla.response_hours(case, now))
     sla.on_public_staff_message(case, now, user)
     if case.assignee_id is None and user.role != "admin":
         case.assignee_id = user.id
@@ -244,10 +244,12 @@ def decide(user: User, case_id: int, outcome: str, text: str, now: datetime) -> 
     text = _check_body(text)
     old, new = _transition(case, "decide")
     case.outcome, case.decision_text = outcome, text
-    if case.decided_at is None:
+    first = case.decided_at is None  # the first decision ends the resolution time
+    if first:
         case.decided_at = now
     msg = _message(case, user, text, now)
-    record(case, "decided", now, actor=user, outcome=outcome, message_id=msg.id, status_before=old, status_after=new)
+    record(case, "decided", now, actor=user, outcome=outcome, message_id=msg.id, status_before=old, status_after=new,
+           hours=sla.resolution_hours(case, now) if first else None)
     _first_response(case, user, now)
     sla.on_decided(case, now, user)
     add_outbox("mail", {"template": "decision", "case_id": case.id, "message_id": msg.id}, case=case, at=now)

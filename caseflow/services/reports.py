@@ -34,15 +34,11 @@ import sqlalchemy as sa
 from ..domain import metrics
 from ..domain.calendar import BusinessCalendar
 from ..extensions import db
-from ..models import Case, CaseEvent, HandslagetMeasure, MonthlyReport, Office, SlaClock, Survey
+from ..models import Case, CaseEvent, HandslagetMeasure, MonthlyReport, Office, Survey
 from ..models.survey import FACTORS, NKI_QUESTIONS
 from . import sla, surveys
 from .errors import Forbidden, InvalidInput
 from .unit import add_outbox, commit
-
-EVENT_KINDS = ("received", "closed", "reopened", "first_response", "decided", "clock_stopped", "sla_breach",
-               "rerouted", "delay_notice", "pbl_fee_reduction")
-HOUR = 3600 * 1_000_000  # working-time positions are in microseconds
 
 
 def require_reader(user) -> None:
@@ -70,16 +66,28 @@ def _blank() -> dict:
     return defaultdict(int)
 
 
+COUNTED = {"received": "received", "sla_breach": "breaches", "rerouted": "reroutes", "delay_notice": "delay_notices",
+           "pbl_fee_reduction": "fee_reductions"}
+
+
 def compute(month: date, category_id: int | None = None, kind: str | None = None) -> dict:
-    """All figures of a month, per office and in total. Aggregation happens in SQL where it is counting; the
-    working-time durations are computed on the month's rows with the business calendar."""
+    """All figures of a month, per office and in total. Counting happens in SQL; durations are the working
+    hours kept on the events when they happened (``CaseEvent.hours``), so nothing is recomputed per case."""
     cal = sla.calendar()
     start, end = bounds(month, cal)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # These scans are a few tens of milliseconds each; PostgreSQL's JIT would spend as long compiling them.
+        db.session.execute(sa.text("SET LOCAL jit = off"))
     case_filter = []
     if category_id:
         case_filter.append(Case.category_id == category_id)
     if kind:
         case_filter.append(Case.kind == kind)
+
+    def events(*columns, where=()):
+        """The month's events, joined to their case only when a filter needs it."""
+        q = sa.select(*columns).where(CaseEvent.at >= start, CaseEvent.at < end, *where)
+        return q.join(Case, Case.id == CaseEvent.case_id).where(*case_filter) if case_filter else q
 
     counters: dict = defaultdict(_blank)
     cases_by: dict = defaultdict(lambda: defaultdict(set))
@@ -87,54 +95,48 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     clocks: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # office -> clock -> [in time, stopped]
     grounds: dict = defaultdict(lambda: defaultdict(int))
 
-    in_month = (CaseEvent.at >= start, CaseEvent.at < end)
-    rows = db.session.execute(
-        sa.select(CaseEvent.kind, CaseEvent.office_id, CaseEvent.case_id, CaseEvent.at,
-                  Case.created_at, Case.kind, Case.complaint_ground)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(*in_month, CaseEvent.kind.in_([k for k in EVENT_KINDS if k != "clock_stopped"]), *case_filter)
-    ).all()
+    for ev_kind, office, n in db.session.execute(events(
+            CaseEvent.kind, CaseEvent.office_id, sa.func.count(), where=[CaseEvent.kind.in_(COUNTED)])
+            .group_by(CaseEvent.kind, CaseEvent.office_id)):
+        counters[str(office)][COUNTED[ev_kind]] += n
+    # A case's "received" event is at its created_at: the month's complaints are found by the case row (few),
+    # each with its receipt event for the office that received it.
+    complaints = (sa.select(CaseEvent.office_id, Case.complaint_ground, sa.func.count())
+                  .join(CaseEvent, sa.and_(CaseEvent.case_id == Case.id, CaseEvent.kind == "received"))
+                  .where(Case.created_at >= start, Case.created_at < end, Case.kind == "complaint", *case_filter)
+                  .group_by(CaseEvent.office_id, Case.complaint_ground))
+    for office, ground, n in db.session.execute(complaints):
+        counters[str(office)]["complaints"] += n
+        grounds[str(office)][ground or "other"] += n
     clock_name, in_time = CaseEvent.data["clock"].as_string(), CaseEvent.data["in_time"].as_boolean()
-    verdicts = (sa.select(CaseEvent.office_id, clock_name, in_time, sa.func.count())
-                .where(*in_month, CaseEvent.kind == "clock_stopped", in_time.is_not(None))
-                .group_by(CaseEvent.office_id, clock_name, in_time))
-    if case_filter:  # the case row is needed only to filter by area or kind
-        verdicts = verdicts.join(Case, Case.id == CaseEvent.case_id).where(*case_filter)
-    for office, name, ok, n in db.session.execute(verdicts):  # counted in SQL: no JSON decoded in Python
+    for office, name, ok, n in db.session.execute(events(
+            CaseEvent.office_id, clock_name, in_time, sa.func.count(),
+            where=[CaseEvent.kind == "clock_stopped", in_time.is_not(None)])
+            .group_by(CaseEvent.office_id, clock_name, in_time)):
         c = clocks[str(office)][name]
         c[0] += n if ok else 0
         c[1] += n
-    stops: dict[int, tuple] = {}
-    for ev_kind, office, case_id, at, created, case_kind, ground in rows:
+    for office, hours in db.session.execute(events(
+            CaseEvent.office_id, CaseEvent.hours,
+            where=[CaseEvent.kind == "first_response", CaseEvent.hours.is_not(None)])):
+        durations[str(office)]["first_response"].append(hours)
+    stops: dict[int, tuple] = {}  # case -> (office, kind, hours) of the month's resolution stop
+    for ev_kind, office, case_id, hours in db.session.execute(events(
+            CaseEvent.kind, CaseEvent.office_id, CaseEvent.case_id, CaseEvent.hours,
+            where=[CaseEvent.kind.in_(("closed", "reopened", "decided"))]).order_by(CaseEvent.at, CaseEvent.id)):
         o = str(office)
-        if ev_kind == "received":
-            counters[o]["received"] += 1
-            if case_kind == "complaint":
-                counters[o]["complaints"] += 1
-                grounds[o][ground or "other"] += 1
-        elif ev_kind in ("closed", "reopened"):
+        if ev_kind != "decided":
             cases_by[o][ev_kind].add(case_id)
-        elif ev_kind == "first_response":
-            durations[o]["first_response"].append((cal.position(at) - cal.position(created)) / HOUR)
-        elif ev_kind == "decided":
-            prev = stops.get(case_id)
-            if prev is None or prev[2] != "decided" or at < prev[1]:
-                stops[case_id] = (o, at, "decided", created)
-        elif ev_kind == "sla_breach":
-            counters[o]["breaches"] += 1
-        elif ev_kind == "rerouted":
-            counters[o]["reroutes"] += 1
-        elif ev_kind == "delay_notice":
-            counters[o]["delay_notices"] += 1
-        elif ev_kind == "pbl_fee_reduction":
-            counters[o]["fee_reductions"] += 1
-        if ev_kind == "closed":
-            prev = stops.get(case_id)
-            if prev is None or (prev[2] == "closed" and at > prev[1]):
-                stops[case_id] = (o, at, "closed", created)
-    reopened, rerouted = _changed_cases()
-    _resolution_times(stops, durations, cal, end, reopened)
-    backlog = _backlog(end, case_filter, reopened | rerouted)
+        # The resolution stop: the first decision, else the month's last closure (rows come in time order).
+        if hours is not None and ev_kind != "reopened" and stops.get(case_id, ("", ""))[1] != "decided":
+            stops[case_id] = (o, ev_kind, hours)
+    candidates = _backlog_candidates(end, case_filter)
+    changed = _changed_cases(list(candidates))
+    for case_id in _reopened_and_open(stops, candidates, changed, end):
+        del stops[case_id]  # reopened and open at the month's end: no resolution time this month
+    for o, _kind, hours in stops.values():
+        durations[o]["resolution"].append(hours)
+    backlog = _backlog(end, candidates, changed)
     survey = _survey_figures(start, end, category_id, kind)
 
     offices = {str(o.id): o.name for o in db.session.scalars(sa.select(Office).order_by(Office.name))}
@@ -150,36 +152,35 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             "total": total}
 
 
-def _changed_cases() -> tuple[set[int], set[int]]:
-    """Cases whose history is not told by their row alone: (reopened ones: closed more than once, rerouted
-    ones: held by more than one office). Few, and found through ix_case_event_kind_at; every other case was open
-    from ``created_at`` to ``closed_at`` at the office it still has."""
+def _backlog_candidates(end: datetime, case_filter: list) -> dict[int, tuple[int, datetime]]:
+    """Cases received before ``end`` whose row says they were not closed at ``end``: case -> (office, received).
+
+    ``closed_at`` is a case's latest closure and a reopening clears it, so a case with ``closed_at`` before the
+    end was closed at the end; the others are open at the end unless their history says otherwise."""
+    return {cid: (office, created) for cid, office, created in db.session.execute(
+        sa.select(Case.id, Case.office_id, Case.created_at).where(
+            Case.created_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= end), *case_filter))}
+
+
+def _changed_cases(case_ids: list[int]) -> dict[str, set[int]]:
+    """Of these cases, those whose history is not told by their row alone: {"reopened": ..., "rerouted": ...}
+    (closed more than once; held by more than one office). Probed per case through ix_case_event_case_at."""
     found: dict[str, set[int]] = {"reopened": set(), "rerouted": set()}
-    for case_id, kind in db.session.execute(sa.select(CaseEvent.case_id, CaseEvent.kind).where(
-            CaseEvent.kind.in_(tuple(found))).distinct()):
-        found[kind].add(case_id)
-    return found["reopened"], found["rerouted"]
+    if case_ids:
+        for case_id, kind in db.session.execute(sa.select(CaseEvent.case_id, CaseEvent.kind).where(
+                _ids_condition(case_ids), CaseEvent.kind.in_(tuple(found))).distinct()):
+            found[kind].add(case_id)
+    return found
 
 
-def _resolution_times(stops: dict, durations: dict, cal: BusinessCalendar, end: datetime,
-                      reopened_ever: set[int]) -> None:
-    """Resolution time per stop, minus the resolution clock's pauses; skipped when reopened and open at the end."""
-    if not stops:
-        return
-    reopened = [cid for cid in reopened_ever if cid in stops]
-    reopened_open = {cid for cid, kind in _last_event(reopened, end, ("closed", "reopened"))
-                     if kind == "reopened"} if reopened else set()
-    pauses = defaultdict(list)
-    for case_id, raw in db.session.execute(sa.select(SlaClock.case_id, SlaClock.pauses).where(
-            _ids_condition(list(stops), SlaClock.case_id), SlaClock.name == sla.RESOLUTION,
-            sa.func.json_array_length(SlaClock.pauses) > 0)):  # only clocks that were paused
-        if raw:
-            pauses[case_id] = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in raw]
-    for case_id, (o, at, how, created) in stops.items():
-        if case_id in reopened_open and how == "closed":
-            continue
-        paused = sum(cal.position(min(b, at)) - cal.position(a) for a, b in pauses[case_id] if a < at)
-        durations[o]["resolution"].append((cal.position(at) - cal.position(created) - paused) / HOUR)
+def _reopened_and_open(stops: dict, candidates: dict, changed: dict, end: datetime) -> set[int]:
+    """Cases whose month's resolution stop is a closure but which were reopened and open at ``end``. Such a
+    case is a backlog candidate (closed after ``end`` or not at all) that was ever reopened."""
+    ids = sorted(cid for cid in changed["reopened"] if cid in stops and stops[cid][1] == "closed"
+                 and cid in candidates)
+    if not ids:
+        return set()
+    return {cid for cid, kind in _last_event(ids, end, ("closed", "reopened")) if kind == "reopened"}
 
 
 def _ids_condition(case_ids, column=CaseEvent.case_id):
@@ -205,28 +206,22 @@ def _last_event(case_ids, end: datetime, kinds=None, column=CaseEvent.kind):
     return db.session.execute(sa.select(ranked.c.case_id, ranked.c.value).where(ranked.c.rn == 1)).all()
 
 
-def _backlog(end: datetime, case_filter: list, changed: set[int]) -> dict[str, list[float]]:
+def _backlog(end: datetime, candidates: dict, changed: dict) -> dict[str, list[float]]:
     """Open at the month's end, per office holding the case then, as ages in days.
 
-    ``closed_at`` is a case's latest closure and a reopening clears it, so a case with ``closed_at`` before the
-    end was closed at the end. The others received before the end are the candidates: one indexed query. For
-    nearly all of them that is the answer, at their own office; only candidates that were ever reopened or
-    rerouted are checked in the event log (last closed/reopened event, office of the last event)."""
-    candidates = db.session.execute(sa.select(Case.id, Case.office_id, Case.created_at).where(
-        Case.created_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= end), *case_filter)).all()
+    For nearly all candidates the row is the answer, at their own office; only candidates that were ever
+    reopened or rerouted are checked in the event log (last closed/reopened event, office of the last event)."""
     out: dict[str, list[float]] = defaultdict(list)
-    to_check = {}
-    for cid, office, created in candidates:
-        if cid in changed:
-            to_check[cid] = created
-        else:
+    to_check = changed["reopened"] | changed["rerouted"]
+    for cid, (office, created) in candidates.items():
+        if cid not in to_check:
             out[str(office)].append((end - created) / timedelta(days=1))
     if to_check:
         ids = sorted(to_check)
         closed_at_end = {cid for cid, kind in _last_event(ids, end, ("closed", "reopened")) if kind == "closed"}
         for cid, office in _last_event(ids, end, column=CaseEvent.office_id):
             if cid not in closed_at_end:
-                out[str(office)].append((end - to_check[cid]) / timedelta(days=1))
+                out[str(office)].append((end - candidates[cid][1]) / timedelta(days=1))
     return out
 
 

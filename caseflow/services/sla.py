@@ -9,7 +9,7 @@ Functions here stage changes in the session; the calling use case commits (``uni
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time
+from datetime import datetime, timedelta
 from fractions import Fraction
 
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ FIRST_RESPONSE, ACKNOWLEDGEMENT, RESOLUTION, PBL, FL12 = (
 # Clocks stopped by the first public message from staff (they never pause).
 RESPONSE_CLOCKS = (FIRST_RESPONSE, ACKNOWLEDGEMENT)
 PBL_WEEKS = {"pbl_bygglov": 10, "pbl_anmalan": 4}
+HOUR = timedelta(hours=1)
 
 # DOMAIN.md defaults: (clock, kind, category code, priority, unit, target, pauses, label)
 DEFAULT_POLICIES = [
@@ -64,12 +65,8 @@ def calendar() -> BusinessCalendar:
     if cal is None:
         if len(cache) > 8:
             cache.clear()
-        if row is None:
-            cal = BusinessCalendar()
-        else:
-            hours = tuple((int(wd), time.fromisoformat(s), time.fromisoformat(e)) for wd, s, e in row.hours)
-            cal = BusinessCalendar(hours=hours, include_de_facto=row.include_de_facto,
-                                   extra_closed=frozenset(date.fromisoformat(d) for d in row.extra_closed))
+        cal = BusinessCalendar() if row is None else \
+            BusinessCalendar.from_settings(row.hours, row.include_de_facto, row.extra_closed)
         cache[key] = cal
     return cal
 
@@ -160,6 +157,18 @@ def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:
     case.next_warn_at = nearest.warn_at if nearest else None
     fr = next((c for c in clocks if c.name == FIRST_RESPONSE), None)
     case.first_response_due_at = fr.due_at if fr else None
+
+
+def response_hours(case: Case, at: datetime) -> float:
+    """First-response time (DOMAIN.md "Report definitions"): working hours from receipt to ``at``, no pauses."""
+    return calendar().working_time_between(case.created_at, at) / HOUR
+
+
+def resolution_hours(case: Case, at: datetime) -> float:
+    """Resolution time if it stops at ``at``: working hours from receipt minus the resolution clock's paused
+    working time (a pause still open runs to ``at``)."""
+    clock = next((c for c in clocks_of(case) if c.name == RESOLUTION), None)
+    return calendar().working_time_outside(case.created_at, at, pauses_of(clock) if clock else ()) / HOUR
 
 
 def _stop(case: Case, clock: SlaClock, now: datetime, reason: str, actor, cal: BusinessCalendar) -> None:

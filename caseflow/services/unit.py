@@ -16,14 +16,15 @@ _PENDING_KEY = "caseflow_outbox"
 
 
 def record(case: Case, event_kind: str, at: datetime, /, *, actor=None, actor_kind: str | None = None,
-           **data) -> CaseEvent:
-    """Append an event to the case's log. ``actor`` is a staff User or None (system/company)."""
+           hours: float | None = None, **data) -> CaseEvent:
+    """Append an event to the case's log. ``actor`` is a staff User or None (system/company); ``hours`` is the
+    working time the event ends, for the reports (``CaseEvent.hours``)."""
     ev = CaseEvent(
         case=case, kind=event_kind, at=at,
         actor_kind=actor_kind or ("staff" if actor is not None else "system"),
         actor_user_id=actor.id if actor is not None else None,
         office_id=case.office_id,
-        data=data,
+        data=data, hours=hours,
     )
     db.session.add(ev)
     return ev

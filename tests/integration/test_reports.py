@@ -148,3 +148,52 @@ def test_filters_by_kind_split_the_month_without_losing_or_adding_anything(octob
     assert whole["clocks_stopped"] > 0 and parts[2]["complaints"] == whole["complaints"]
     within = [p["within_target"] * p["clocks_stopped"] for p in parts if p["clocks_stopped"]]
     assert abs(sum(within) - whole["within_target"] * whole["clocks_stopped"]) < 1e-9
+
+
+def test_a_decision_ends_the_resolution_time_and_a_later_closure_does_not_count_it_again(make_user, offices, submit):
+    """Decided Fri 30 Oct 10:00 (received Mon 26 Oct 10:00: 7+9+9+9+2 = 36 h), closed Mon 2 Nov: the resolution
+    time is October's; November has the closure but no second resolution time."""
+    sbk = make_user("officer", offices["samhallsbyggnad"])
+    r = submit("markupplatelse", when=t(10, 26, 10))
+    casework.decide(sbk, r.case_id, "granted", "Ja", t(10, 30, 10))
+    casework.close(sbk, r.case_id, "granted", t(11, 2, 10))
+    october, november = reports.compute(OCT)["total"], reports.compute(datetime(2026, 11, 1).date())["total"]
+    assert october["resolution_n"] == 1 and october["resolution_median_h"] == 36
+    assert november["closed"] == 1 and november["resolution_n"] == 0
+
+
+def test_past_durations_stay_as_they_were_when_the_calendar_changes_later(october):
+    """Durations are facts kept at the event: closing a day afterwards does not rewrite October's figures."""
+    from caseflow.models import CalendarSettings
+
+    before = reports.compute(OCT)["total"]
+    settings = db.session.get(CalendarSettings, 1)
+    settings.extra_closed = ["2026-10-06", "2026-10-07"]
+    db.session.commit()
+    after = reports.compute(OCT)["total"]
+    for key in ("first_response_median_h", "first_response_p90_h", "resolution_median_h", "resolution_p90_h"):
+        assert after[key] == before[key], key
+
+
+def test_the_migration_backfill_gives_the_hours_the_live_path_records(october):
+    """Events written before ``case_event.hours`` existed get the same values from the migration's backfill."""
+    import importlib.util
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from caseflow.models import CaseEvent
+
+    live = dict(db.session.execute(sa.select(CaseEvent.id, CaseEvent.hours)).all())
+    assert sum(v is not None for v in live.values()) >= 6  # responses, a decision, a closure without one
+    path = next(Path(__file__).parents[2].glob("migrations/versions/*_case_event_hours_*.py"))
+    spec = importlib.util.spec_from_file_location("case_event_hours", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    db.session.execute(sa.update(CaseEvent).values(hours=None))
+    migration.backfill(db.session.connection())
+    db.session.commit()
+    backfilled = dict(db.session.execute(sa.select(CaseEvent.id, CaseEvent.hours)).all())
+    assert backfilled.keys() == live.keys()
+    for event_id, hours in live.items():
+        assert backfilled[event_id] == pytest.approx(hours) if hours is not None else backfilled[event_id] is None
