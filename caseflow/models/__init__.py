@@ -4,7 +4,7 @@ from .api import ApiToken, IdempotencyKey
 from .case import Case, CaseEvent, CaseSequence, Message
 from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
-from .org import ROLES, Category, Office, RoutingRule, User
+from .org import ROLES, Category, ConfigGeneration, Office, RoutingRule, User
 from .outbox import Outbox
 from .sla import CalendarSettings, SlaClock, SlaPolicy
 from .survey import HandslagetMeasure, MonthlyReport, ReportSettings, Survey
@@ -16,5 +16,5 @@ __all__ = [
     "AccountCompany", "CompanyAccount",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
-    "RoutingRule", "User", "CalendarSettings", "SlaClock", "SlaPolicy",
+    "RoutingRule", "User", "ConfigGeneration", "CalendarSettings", "SlaClock", "SlaPolicy",
 ]

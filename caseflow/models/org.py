@@ -92,3 +92,11 @@ class User(PasswordMixin, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login: a deactivated user cannot log in
         return self.active
+
+
+class ConfigGeneration(db.Model):
+    """One row: bumped in the same transaction as any change of configuration (services.config), so every
+    process knows at its next request that its in-memory copy of the configuration is stale."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

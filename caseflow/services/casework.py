@@ -76,8 +76,7 @@ class TimelineEntry:
 def message_attachments(user: User, case: Case) -> dict:
     """Attachments per message id of a case, for the case page."""
     _require_staff(user)
-    ids = list(db.session.scalars(sa.select(Message.id).where(Message.case_id == case.id)))
-    return attachments.for_messages(ids)
+    return attachments.for_case(case.id)
 
 
 def attachment_file(user: User, case_id: int, attachment_id: int, now: datetime | None = None):
@@ -396,14 +395,15 @@ def link(user: User, case_id: int, other_reference: str, kind: str, now: datetim
 def links_of(user: User, case: Case) -> list[tuple[str, Case]]:
     """(kind, other case) for a case, both directions, for the case page."""
     _require_staff(user)
-    out = []
-    for ln in db.session.scalars(sa.select(CaseLink).options(joinedload(CaseLink.other))
-                                 .where(CaseLink.case_id == case.id)):
-        out.append((ln.kind, ln.other))
-    for ln in db.session.scalars(sa.select(CaseLink).options(joinedload(CaseLink.case))
-                                 .where(CaseLink.other_case_id == case.id)):
-        out.append(("duplicate" if ln.kind == "duplicate_of" else ln.kind, ln.case))
-    return out
+    out, back = [], []
+    for ln in db.session.scalars(sa.select(CaseLink).options(joinedload(CaseLink.other), joinedload(CaseLink.case))
+                                 .where(sa.or_(CaseLink.case_id == case.id, CaseLink.other_case_id == case.id))
+                                 .order_by(CaseLink.id)):
+        if ln.case_id == case.id:
+            out.append((ln.kind, ln.other))
+        else:
+            back.append(("duplicate" if ln.kind == "duplicate_of" else ln.kind, ln.case))
+    return out + back
 
 
 @dataclass

@@ -1,17 +1,14 @@
-"""Read-only configuration lists for forms: categories and offices."""
+"""Read-only configuration lists for forms: active categories and offices (from the configuration snapshot)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from ..extensions import db
-from ..models import Category, Office
+from . import config
 
 
-def categories() -> list[Category]:
-    return list(db.session.scalars(
-        sa.select(Category).where(Category.active.is_(True)).order_by(Category.position, Category.name)
-    ))
+def categories() -> list[config.CategoryInfo]:
+    """Active categories in display order."""
+    return config.snapshot().active_categories
 
 
-def offices() -> list[Office]:
-    return list(db.session.scalars(sa.select(Office).where(Office.active.is_(True)).order_by(Office.name)))
+def offices() -> list[config.OfficeInfo]:
+    """Active offices by name."""
+    return config.snapshot().active_offices

@@ -12,8 +12,8 @@ from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..domain.routing import RouteDecision
 from ..extensions import db
-from ..models import Case, CaseLink, CaseSequence, Category, Company, Office
-from . import accounts, routing, sla, tracking
+from ..models import Case, CaseLink, CaseSequence, Company
+from . import accounts, config, routing, sla, tracking
 from .errors import InvalidInput, valid_id
 from .unit import add_outbox, commit, record
 
@@ -70,7 +70,7 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
         tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
         created_at=now,
     )
-    office = db.session.get(Office, decision.office_id)
+    office = config.snapshot().office(decision.office_id)
     assignee = routing.pick_assignee(office.id, decision.assign_strategy)
     with db.session.no_autoflush:  # everything is written by one flush, after the number is taken
         db.session.add(case)
@@ -110,7 +110,7 @@ def _validate(sub: Submission) -> tuple:
     errors: dict[str, str] = {}
     if sub.kind not in workflow.KINDS:
         errors["kind"] = "invalid_choice"
-    category = db.session.get(Category, sub.category_id) if valid_id(sub.category_id) else None
+    category = config.snapshot().category(sub.category_id) if valid_id(sub.category_id) else None
     if sub.category_id and (category is None or not category.active):
         errors["category_id"] = "invalid_choice"
     elif category is not None and sub.kind in workflow.KINDS and sub.kind not in category.kind_list:
@@ -163,7 +163,7 @@ def _company_for(ident, name: str) -> Company:
     return company
 
 
-def _route(sub: Submission, category: Category | None, ident) -> RouteDecision:
+def _route(sub: Submission, category: config.CategoryInfo | None, ident) -> RouteDecision:
     return routing.decide(sub.kind, category, sub.subject, sub.description, ident)
 
 

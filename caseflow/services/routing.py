@@ -7,46 +7,27 @@ import sqlalchemy as sa
 from ..domain import routing, workflow
 from ..domain.identifiers import CompanyIdentifier
 from ..extensions import db
-from ..models import Case, Category, Office, RoutingRule, User
-
-
-def _split(text: str) -> list[str]:
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
-
-
-def rule_specs() -> list[routing.RuleSpec]:
-    rows = db.session.scalars(
-        sa.select(RoutingRule).where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)
-    ).all()
-    return [
-        routing.RuleSpec(
-            id=r.id, office_id=r.office_id, kinds=frozenset(_split(r.kinds)),
-            category_ids=frozenset([r.category_id]) if r.category_id else frozenset(),
-            keywords=tuple(_split(r.keywords)), org_numbers=frozenset(_split(r.org_numbers)),
-            legal_forms=frozenset(_split(r.legal_forms)), assign_strategy=r.assign_strategy,
-        )
-        for r in rows
-    ]
+from ..models import Case, Office, User
+from . import config
 
 
 def entry_office_id() -> int:
-    entry = db.session.scalar(sa.select(Office.id).where(Office.is_entry.is_(True), Office.active.is_(True))
-                              .order_by(Office.id).limit(1))
-    if entry is None:
-        entry = db.session.scalar(sa.select(Office.id).order_by(Office.id).limit(1))
+    """The single entry point ("en väg in"): the first active entry office, else the first office."""
+    entry = config.snapshot().entry_office_id
     if entry is None:
         raise RuntimeError("no office configured: run `caseflow seed-demo` or create one")
     return entry
 
 
-def decide(kind: str, category: Category | None, subject: str, description: str,
+def decide(kind: str, category: config.CategoryInfo | None, subject: str, description: str,
            ident: CompanyIdentifier | None) -> routing.RouteDecision:
     """Where a case with these facts goes, and by which rule (or fallback)."""
     facts = routing.CaseFacts(
         kind=kind, category_id=category.id if category else None, subject=subject, description=description,
         org_number=ident.number if ident else None, legal_form=ident.legal_form if ident else None,
     )
-    return routing.route(facts, rule_specs(), entry_office_id(), category.default_office_id if category else None)
+    return routing.route(facts, list(config.snapshot().rules), entry_office_id(),
+                         category.default_office_id if category else None)
 
 
 def officers_of(office_id: int) -> list[User]:

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from ..domain import sla as rules
 from ..domain.calendar import BusinessCalendar
 from ..extensions import db
-from ..models import Case, CaseEvent, Category, SlaClock, SlaPolicy, User
+from ..models import Case, Category, SlaClock, SlaPolicy, User
 from ..models.sla import CalendarSettings
+from . import config
 from .unit import add_outbox, record
 
 FIRST_RESPONSE, ACKNOWLEDGEMENT, RESOLUTION, PBL, FL12 = (
@@ -54,10 +55,7 @@ def calendar() -> BusinessCalendar:
 
     Kept per thread and per configuration: its working-time tables are built once, not on every request (a
     calendar's lazily grown tables are not safe to share between threads; a change of settings is a new key)."""
-    row = db.session.get(CalendarSettings, 1)
-    db.session.info["calendar_settings"] = row  # the identity map holds rows weakly: keep it for this session
-    key = None if row is None else (tuple(tuple(h) for h in row.hours), row.include_de_facto,
-                                    tuple(sorted(row.extra_closed)))
+    key = config.snapshot().calendar_settings
     cache = getattr(_calendars, "by_settings", None)
     if cache is None:
         cache = _calendars.by_settings = {}
@@ -65,9 +63,7 @@ def calendar() -> BusinessCalendar:
     if cal is None:
         if len(cache) > 8:
             cache.clear()
-        cal = BusinessCalendar() if row is None else \
-            BusinessCalendar.from_settings(row.hours, row.include_de_facto, row.extra_closed)
-        cache[key] = cal
+        cal = cache[key] = BusinessCalendar() if key is None else BusinessCalendar.from_settings(*key)
     return cal
 
 
@@ -83,7 +79,7 @@ def seed_policies() -> None:
                                  unit=unit, target=target, pauses=pauses, label=label))
 
 
-def _policy_for(clock: str, case: Case, policies: list[SlaPolicy]) -> SlaPolicy | None:
+def _policy_for(clock: str, case: Case, policies) -> config.PolicyInfo | None:
     """Most specific active policy for this clock; a set condition that differs disqualifies a row."""
     best, best_score = None, -1
     for p in policies:
@@ -126,7 +122,8 @@ def recompute(clock: SlaClock, cal: BusinessCalendar) -> None:
 def start_clocks(case: Case, now: datetime) -> list[SlaClock]:
     """Clocks of a new case, by the policies in force and the category's statutory rule."""
     cal = calendar()
-    policies = list(db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.active.is_(True))))
+    snap = config.snapshot()
+    policies = snap.policies
     clocks = []
     for name in (FIRST_RESPONSE, ACKNOWLEDGEMENT, RESOLUTION):
         p = _policy_for(name, case, policies)
@@ -134,7 +131,7 @@ def start_clocks(case: Case, now: datetime) -> list[SlaClock]:
             continue
         clocks.append(SlaClock(case=case, name=name, unit=p.unit, target=p.target, warn_percent=p.warn_percent,
                                pausable=p.pauses, policy_id=p.id, started_at=now, pauses=[]))
-    category = db.session.get(Category, case.category_id) if case.category_id else None
+    category = snap.category(case.category_id) if case.category_id else None
     if category is not None and category.statutory in PBL_WEEKS and case.kind == "errand":
         clocks.append(SlaClock(case=case, name=PBL, unit=rules.CALENDAR_WEEKS, target=PBL_WEEKS[category.statutory],
                                pausable=False, started_at=now, pauses=[]))
@@ -331,16 +328,17 @@ def sweep(now: datetime, batch: int = 1000) -> dict[str, int]:
     return counts
 
 
-def clock_history(case: Case) -> dict[int, list[CaseEvent]]:
-    """Clock events of a case per clock name, for the case page."""
-    events = db.session.scalars(sa.select(CaseEvent).where(
-        CaseEvent.case_id == case.id,
-        CaseEvent.kind.in_(["clock_stopped", "clock_paused", "clock_resumed", "clock_started", "sla_warning",
-                            "sla_breach", "pbl_extended", "clock_waiting_for_completion"]),
-    ).order_by(CaseEvent.at, CaseEvent.id)).all()
+CLOCK_EVENTS = ("clock_stopped", "clock_paused", "clock_resumed", "clock_started", "sla_warning", "sla_breach",
+                "pbl_extended", "clock_waiting_for_completion")
+
+
+def clock_history(events) -> dict[str, list]:
+    """The clock events among a case's events (in time order; anything with ``kind`` and ``data``), per clock
+    name, for the case page."""
     out: dict = {}
     for e in events:
-        out.setdefault(e.data.get("clock"), []).append(e)
+        if e.kind in CLOCK_EVENTS:
+            out.setdefault((e.data or {}).get("clock"), []).append(e)
     return out
 
 

@@ -1,0 +1,177 @@
+"""The configuration every request reads (categories, offices, routing rules, service promises, the business
+calendar), kept in memory per app as one immutable snapshot.
+
+A submission used to read six configuration tables and the case page three; now a request reads one row, the
+configuration's generation, and rebuilds the snapshot only when it changed. Every change of a configuration row
+through the ORM bumps the generation in its own transaction (``_bump_on_change``), so all processes see a change
+at their next request, exactly as they would by reading the tables. The snapshot holds plain frozen values, never
+ORM objects, so nothing of it can be attached to a session or written by accident.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..domain.routing import RuleSpec
+from ..extensions import db
+from ..models import CalendarSettings, Category, ConfigGeneration, Office, RoutingRule, SlaPolicy
+
+# Attributes whose change is not a change of configuration (round-robin bookkeeping on every assignment).
+VOLATILE = {Office: {"round_robin_last_user_id"}}
+CONFIG_MODELS = (Category, Office, RoutingRule, SlaPolicy, CalendarSettings)
+_SESSION_KEY = "config_generation"
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    code: str
+    name: str
+    name_en: str
+    kinds: str
+    default_office_id: int | None
+    statutory: str | None
+    position: int
+    active: bool
+
+    @property
+    def kind_list(self) -> list[str]:
+        return [k for k in self.kinds.split(",") if k]
+
+    def display_name(self, lang: str = "sv") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    id: int
+    code: str
+    name: str
+    name_en: str
+    email: str | None
+    is_entry: bool
+    active: bool
+
+    def display_name(self, lang: str = "sv") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    id: int
+    clock: str
+    category_id: int | None
+    kind: str | None
+    priority: str | None
+    unit: str
+    target: int
+    warn_percent: int
+    pauses: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    generation: int | None
+    categories: tuple[CategoryInfo, ...]  # all, in display order (active ones: ``active_categories``)
+    offices: tuple[OfficeInfo, ...]  # all, by name
+    rules: tuple[RuleSpec, ...]  # active, in evaluation order
+    entry_office_id: int | None
+    policies: tuple[PolicyInfo, ...]  # active
+    # The business calendar's settings (hours, include_de_facto, extra_closed), None for the defaults. Not the
+    # calendar itself: its lazily grown tables are kept per thread (services.sla.calendar).
+    calendar_settings: tuple | None
+
+    def category(self, category_id) -> CategoryInfo | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def office(self, office_id) -> OfficeInfo | None:
+        return next((o for o in self.offices if o.id == office_id), None)
+
+    @property
+    def active_categories(self) -> list[CategoryInfo]:
+        return [c for c in self.categories if c.active]
+
+    @property
+    def active_offices(self) -> list[OfficeInfo]:
+        return [o for o in self.offices if o.active]
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def _load(generation: int | None) -> Snapshot:
+    categories = tuple(CategoryInfo(c.id, c.code, c.name, c.name_en or "", c.kinds or "", c.default_office_id,
+                                    c.statutory, c.position or 0, bool(c.active))
+                       for c in db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
+    offices = tuple(OfficeInfo(o.id, o.code, o.name, o.name_en or "", o.email, bool(o.is_entry), bool(o.active))
+                    for o in db.session.scalars(sa.select(Office).order_by(Office.name, Office.id)))
+    rules = tuple(
+        RuleSpec(id=r.id, office_id=r.office_id, kinds=frozenset(_split(r.kinds)),
+                 category_ids=frozenset([r.category_id]) if r.category_id else frozenset(),
+                 keywords=tuple(_split(r.keywords)), org_numbers=frozenset(_split(r.org_numbers)),
+                 legal_forms=frozenset(_split(r.legal_forms)), assign_strategy=r.assign_strategy)
+        for r in db.session.scalars(sa.select(RoutingRule).where(RoutingRule.active.is_(True))
+                                    .order_by(RoutingRule.position, RoutingRule.id)))
+    by_id = sorted(offices, key=lambda o: o.id)
+    entry = next((o.id for o in by_id if o.is_entry and o.active), by_id[0].id if by_id else None)
+    policies = tuple(PolicyInfo(p.id, p.clock, p.category_id, p.kind, p.priority, p.unit, p.target,
+                                p.warn_percent if p.warn_percent is not None else 80, bool(p.pauses))
+                     for p in db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.active.is_(True))
+                                                 .order_by(SlaPolicy.id)))
+    row = db.session.get(CalendarSettings, 1)
+    cal = None if row is None else (tuple(tuple(h) for h in row.hours), bool(row.include_de_facto),
+                                    tuple(sorted(row.extra_closed)))
+    return Snapshot(generation, categories, offices, rules, entry, policies, cal)
+
+
+_lock = threading.Lock()
+
+
+def snapshot() -> Snapshot:
+    """The configuration as of this transaction: one primary-key read, and a reload only after a change."""
+    generation = db.session.info.get(_SESSION_KEY, ...)
+    if generation is ...:
+        generation = db.session.scalar(sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1))
+        db.session.info[_SESSION_KEY] = generation
+    cached = current_app.extensions.get("caseflow_config")
+    if generation is not None and cached is not None and cached.generation == generation:
+        return cached
+    snap = _load(generation)
+    if generation is not None:  # no generation row (a schema made without migrations): never cached
+        with _lock:
+            current_app.extensions["caseflow_config"] = snap
+    return snap
+
+
+def _changes_configuration(obj) -> bool:
+    if not isinstance(obj, CONFIG_MODELS):
+        return False
+    volatile = VOLATILE.get(type(obj), set())
+    state = sa.inspect(obj)
+    return any(attr.key not in volatile and attr.history.has_changes() for attr in state.attrs)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _bump_on_change(session, _context) -> None:
+    """A flush that adds, changes or removes configuration bumps the generation in the same transaction."""
+    if not any(isinstance(o, CONFIG_MODELS) for o in session.new) and \
+            not any(isinstance(o, CONFIG_MODELS) for o in session.deleted) and \
+            not any(_changes_configuration(o) for o in session.dirty):
+        return
+    conn = session.connection()
+    table = ConfigGeneration.__table__
+    if conn.execute(table.update().where(table.c.id == 1).values(value=table.c.value + 1)).rowcount == 0:
+        conn.execute(table.insert().values(id=1, value=1))
+    session.info.pop(_SESSION_KEY, None)  # this session reads the new generation next time
+
+
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_generation(session) -> None:
+    """The next transaction reads the generation again (another process may have changed the configuration)."""
+    session.info.pop(_SESSION_KEY, None)
