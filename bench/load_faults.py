@@ -143,7 +143,8 @@ def main() -> int:
     ap.add_argument("database_url")
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--drain-seconds", type=int, default=180)
+    ap.add_argument("--drain-seconds", type=int, default=600, help="longest wait for the outbox to drain")
+    ap.add_argument("--stall-seconds", type=int, default=60, help="give up when no mail was sent for this long")
     args = ap.parse_args()
 
     from aiosmtpd.controller import Controller
@@ -232,15 +233,19 @@ def main() -> int:
         log(f"submissions done: {len(accepted)} accepted; status codes {dict(codes)}; errors {dict(errors)}")
 
         engine = sa.create_engine(args.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        deadline = time.time() + args.drain_seconds
+        # Wait while the outbox drains: bounded in all, and a stall (no row sent for --stall-seconds) ends it.
+        started = time.time()
+        deadline, last_progress, last_pending = started + args.drain_seconds, started, None
         with engine.connect() as c:
-            while time.time() < deadline:
+            while time.time() < deadline and time.time() - last_progress < args.stall_seconds:
                 pending = c.execute(sa.text("SELECT count(*) FROM outbox WHERE status <> 'sent'")).scalar()
                 c.commit()
                 if not pending:
                     break
+                if last_pending is None or pending < last_pending:
+                    last_progress, last_pending = time.time(), pending
                 time.sleep(2)
-            log(f"outbox drained: {pending} rows not sent after waiting")
+            log(f"outbox drained in {time.time() - started:.0f} s: {pending} rows not sent after waiting")
             return verify(c, accepted, codes, errors, sink, faults, sup)
     finally:
         sup.stop()
