@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models import Case, Message, Office, Outbox, User
+from ..models import Case, Message, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
-from . import mail, tracking
+from . import config, mail, tracking
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -45,7 +45,7 @@ def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
     """Addresses and language for an audience: the company (in the case's language) or staff (Swedish)."""
     if audience == "contact":
         return [case.contact_email], case.language
-    office = db.session.get(Office, case.office_id)
+    office = config.snapshot().office(case.office_id)
     if audience == "assignee":
         assignee = db.session.get(User, case.assignee_id) if case.assignee_id else None
         return [assignee.email if assignee else office.email], "sv"

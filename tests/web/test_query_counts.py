@@ -1,4 +1,5 @@
-"""The officer's busiest pages cost a fixed number of SQL statements, whatever the amount of data (no N+1)."""
+"""The busiest pages and the public submission cost a fixed number of SQL statements, whatever the amount of
+data (no N+1)."""
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -7,7 +8,7 @@ import sqlalchemy as sa
 from caseflow.extensions import db
 from caseflow.models import Case, Office
 from caseflow.services import casework
-from tests.conftest import login
+from tests.conftest import VALID_FORM, login
 
 
 @contextmanager
@@ -66,3 +67,29 @@ def test_case_page_costs_the_same_statements_for_short_and_long_histories(client
     login(client, officer)
     assert statements_for(client, f"/staff/cases/{short.case_id}") == \
         statements_for(client, f"/staff/cases/{long_.case_id}")
+
+
+def posted_statements(client, data) -> list[str]:
+    db.session.expire_all()
+    with counted() as statements:
+        assert client.post("/submit", data=data).status_code == 302
+    return statements
+
+
+def test_a_submission_costs_the_same_statements_with_1_and_31_cases_and_reads_no_configuration_table(
+        client, category, submit, is_postgres):
+    # As in production, the mails go to a job queue (here one that refuses: the rows wait for the retry job), so
+    # what is counted is the request's own work, not an in-process delivery.
+    client.application.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    data = dict(VALID_FORM, category_id=str(category("markupplatelse").id))
+    posted_statements(client, data)  # the first one loads the configuration snapshot
+    first = posted_statements(client, data)
+    for i in range(29):
+        submit(company_name=f"Företag {i} AB", org_number=org_number(i))
+    assert len(posted_statements(client, data)) == len(first)
+    config_tables = ("category", "office", "routing_rule", "sla_policy", "calendar_settings")
+    reads = [s for s in first if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in reads if any(f"FROM {t} " in s or f"FROM {t}\n" in s for t in config_tables)], reads
+    assert any("config_generation" in s for s in reads)
+    if is_postgres:  # the generation, the company, the case number; the case, its events, clocks, outbox rows
+        assert len(first) == 7, [s[:40] for s in first]  # (SQLite inserts rows one by one where RETURNING is used)
