@@ -8,12 +8,12 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import PasswordMixin, UTCDateTime, utcnow
+from .types import AcceptsKinds, Named, PasswordMixin, UTCDateTime, utcnow
 
 ROLES = ("officer", "lead", "admin", "analyst")
 
 
-class Office(db.Model):
+class Office(Named, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -25,11 +25,8 @@ class Office(db.Model):
     # Round-robin assignment: the officer who got the last case (routing rules with strategy round_robin).
     round_robin_last_user_id: Mapped[int | None] = mapped_column()
 
-    def display_name(self, lang: str = "sv") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
 
-
-class Category(db.Model):
+class Category(Named, AcceptsKinds, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(60), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -43,13 +40,6 @@ class Category(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     default_office: Mapped[Office | None] = relationship()
-
-    @property
-    def kind_list(self) -> list[str]:
-        return [k for k in self.kinds.split(",") if k]
-
-    def display_name(self, lang: str = "sv") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 class RoutingRule(db.Model):

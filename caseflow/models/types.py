@@ -57,3 +57,19 @@ class PasswordMixin:
         from werkzeug.security import check_password_hash
 
         return check_password_hash(self.password_hash, password)
+
+
+class Named:
+    """Shown as ``name`` in Swedish and ``name_en`` in English when there is one (offices, categories: the rows
+    and their snapshots in services.config)."""
+
+    def display_name(self, lang: str = "sv") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class AcceptsKinds:
+    """A category's ``kinds``: a comma-separated subset of domain.workflow.KINDS."""
+
+    @property
+    def kind_list(self) -> list[str]:
+        return [k for k in self.kinds.split(",") if k]

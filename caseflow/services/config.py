@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..domain.routing import RuleSpec
 from ..extensions import db
 from ..models import CalendarSettings, Category, ConfigGeneration, Office, RoutingRule, SlaPolicy
+from ..models.types import AcceptsKinds, Named
 
 # Attributes whose change is not a change of configuration (round-robin bookkeeping on every assignment).
 VOLATILE = {Office: {"round_robin_last_user_id"}}
@@ -27,7 +28,7 @@ _SESSION_KEY = "config_generation"
 
 
 @dataclass(frozen=True)
-class CategoryInfo:
+class CategoryInfo(Named, AcceptsKinds):
     id: int
     code: str
     name: str
@@ -38,16 +39,9 @@ class CategoryInfo:
     position: int
     active: bool
 
-    @property
-    def kind_list(self) -> list[str]:
-        return [k for k in self.kinds.split(",") if k]
-
-    def display_name(self, lang: str = "sv") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
-
 
 @dataclass(frozen=True)
-class OfficeInfo:
+class OfficeInfo(Named):
     id: int
     code: str
     name: str
@@ -55,9 +49,6 @@ class OfficeInfo:
     email: str | None
     is_entry: bool
     active: bool
-
-    def display_name(self, lang: str = "sv") -> str:
-        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)
