@@ -8,9 +8,11 @@
 - **backlog**: cases received before the month's end and not closed at its end (their last closed/reopened
   event before the end is not "closed"), at the office holding them then; with their median age in days.
 - **first-response time**: working hours from receipt to the first public staff message (no pauses).
-- **resolution time**: working hours from receipt to the first decision, or with no decision the closure,
-  minus the resolution clock's paused working time; in the month of that stop, only if the case is not
-  reopened and open again at the month's end.
+- **resolution time**: working hours from receipt to the first decision, or with no decision the (last)
+  closure, minus the resolution clock's paused working time; in the month of that stop, only if the case is not
+  reopened and open again at the month's end. A closure after a decision is no stop.
+- Both durations are computed when they happen and kept on the event that ends them (``CaseEvent.hours``,
+  services.sla.response_hours / resolution_hours): the report sums facts, it does not recompute them.
 - **median / p90**: linear interpolation (domain.metrics.percentile); None for an empty set.
 - **share within target**: of the clocks that stopped in the month, those in time; per clock and over all.
 - **routing misses**: reroutes away from an office in the month / cases it received in the month.
