@@ -25,6 +25,7 @@ from ..models.types import AcceptsKinds, Named
 VOLATILE = {Office: {"round_robin_last_user_id"}}
 CONFIG_MODELS = (Category, Office, RoutingRule, SlaPolicy, CalendarSettings)
 _SESSION_KEY = "config_generation"
+_CHANGED_KEY = "config_changed"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,10 @@ def snapshot() -> Snapshot:
     if generation is ...:
         generation = db.session.scalar(sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1))
         db.session.info[_SESSION_KEY] = generation
+    if db.session.info.get(_CHANGED_KEY):
+        # This transaction changed the configuration and has not committed: it sees its own change, and nothing
+        # it reads is kept (a rollback would leave a snapshot under a generation number that is then reused).
+        return _load(None)
     cached = current_app.extensions.get("caseflow_config")
     if generation is not None and cached is not None and cached.generation == generation:
         return cached
@@ -158,7 +163,8 @@ def _bump_on_change(session, _context) -> None:
     table = ConfigGeneration.__table__
     if conn.execute(table.update().where(table.c.id == 1).values(value=table.c.value + 1)).rowcount == 0:
         conn.execute(table.insert().values(id=1, value=1))
-    session.info.pop(_SESSION_KEY, None)  # this session reads the new generation next time
+    session.info.pop(_SESSION_KEY, None)
+    session.info[_CHANGED_KEY] = True  # until the transaction ends
 
 
 @sa.event.listens_for(Session, "after_commit")
@@ -166,3 +172,4 @@ def _bump_on_change(session, _context) -> None:
 def _forget_generation(session) -> None:
     """The next transaction reads the generation again (another process may have changed the configuration)."""
     session.info.pop(_SESSION_KEY, None)
+    session.info.pop(_CHANGED_KEY, None)

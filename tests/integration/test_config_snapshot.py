@@ -53,3 +53,18 @@ def test_the_snapshot_is_reused_until_the_generation_changes(app, offices):
     again = config.snapshot()
     assert again is not first and again.generation == first.generation + 1
     assert "ny" in [c.code for c in again.categories]
+
+
+def test_a_change_rolled_back_leaves_no_trace_in_the_snapshot(app, offices):
+    """A transaction sees its own uncommitted change; after a rollback nobody does, and the next committed change
+    (which takes the same generation number) is what everyone sees."""
+    cat = db.session.scalar(sa.select(Category).where(Category.code == "markupplatelse"))
+    cat.name = "Utkast som ångras"
+    db.session.flush()
+    assert "Utkast som ångras" in [c.name for c in catalog.categories()]
+    db.session.rollback()  # nothing read in between: the next commit takes the draft's generation number
+    cat = db.session.scalar(sa.select(Category).where(Category.code == "markupplatelse"))
+    cat.name = "Det som sparades"
+    db.session.commit()
+    names = [c.name for c in catalog.categories()]
+    assert "Det som sparades" in names and "Utkast som ångras" not in names
