@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask import current_app
@@ -78,10 +79,18 @@ class Snapshot:
     calendar_settings: tuple | None
 
     def category(self, category_id) -> CategoryInfo | None:
-        return next((c for c in self.categories if c.id == category_id), None)
+        return self._categories_by_id.get(category_id)
 
     def office(self, office_id) -> OfficeInfo | None:
-        return next((o for o in self.offices if o.id == office_id), None)
+        return self._offices_by_id.get(office_id)
+
+    @cached_property
+    def _categories_by_id(self) -> dict[int, CategoryInfo]:
+        return {c.id: c for c in self.categories}
+
+    @cached_property
+    def _offices_by_id(self) -> dict[int, OfficeInfo]:
+        return {o.id: o for o in self.offices}
 
     @property
     def active_categories(self) -> list[CategoryInfo]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, load_only
 from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..extensions import db
-from ..models import Case, Category, Company, User
+from ..models import Case, Company, User
 from .casework import _office_scope, _require_staff
 from .errors import Forbidden, valid_id
 
@@ -31,8 +31,7 @@ _QUEUE_COLUMNS = (
               Case.company_id, Case.category_id, Case.assignee_id, Case.office_id, Case.next_due_at,
               Case.next_warn_at, Case.created_at),
     joinedload(Case.company).load_only(Company.id, Company.org_number, Company.is_personal),
-    joinedload(Case.category).load_only(Category.id, Category.name, Category.name_en),
-    joinedload(Case.assignee).load_only(User.id, User.name),
+    joinedload(Case.assignee).load_only(User.id, User.name),  # categories: from services.config
 )
 
 

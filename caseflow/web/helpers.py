@@ -86,12 +86,12 @@ class Labels(Mapping):
         return len(self._lazy)
 
 
-def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """An instant shown in Europe/Stockholm (stored in UTC)."""
+def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz=None) -> str:
+    """An instant shown in Europe/Stockholm (stored in UTC). ``tz``: the zone, when the caller has it already."""
     if value is None:
         return ""
     if fmt == "yyyy-MM-dd HH:mm":  # numeric, the same in every language: no need for Babel's formatter
-        return value.astimezone(get_timezone()).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(tz or get_timezone()).strftime("%Y-%m-%d %H:%M")
     return format_datetime(value, fmt)
 
 
@@ -111,12 +111,12 @@ def _once(lazy, language: str | None = None) -> str:
 
 
 def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = None,
-              language: str | None = None) -> dict:
+              language: str | None = None, cal=None) -> dict:
     """How a due instant reads in a list: working time left, or overdue; state for colour *and* words."""
     language = language or lang()
     if due is None:
         return {"state": "none", "label": _once(_NO_CLOCK, language)}
-    cal = sla_calendar()
+    cal = cal or sla_calendar()
     if now > due:
         overdue = _fmt_hours(cal.working_time_between(due, now), language)
         return {"state": "breached", "label": _once(_OVERDUE, language) % {"t": overdue}}
@@ -141,15 +141,18 @@ class QueueRow:
 def queue_rows(cases, now: datetime) -> list[QueueRow]:
     from flask import url_for
 
-    language = lang()
+    from ..services import config
+
+    language, snap, cal, tz = lang(), config.snapshot(), sla_calendar(), get_timezone()  # once, not per row
     rows = []
     for c in cases:
-        due = due_state(c.next_due_at, now, c.next_warn_at, language)
+        category = snap.category(c.category_id)
+        due = due_state(c.next_due_at, now, c.next_warn_at, language, cal)
         rows.append(QueueRow(
             case=c, state=due["state"], label=due["label"], kind=_once(KIND_LABELS[c.kind], language),
-            status=_once(STAFF_STATUS_LABELS[c.status], language), due_at=local_dt(c.next_due_at),
+            status=_once(STAFF_STATUS_LABELS[c.status], language), due_at=local_dt(c.next_due_at, tz=tz),
             href=url_for("officer.case", case_id=c.id),
-            category=c.category.display_name(language) if c.category else "",
+            category=category.display_name(language) if category else "",
             company_number=c.company.masked_number if c.company else "",
             assignee=c.assignee.name if c.assignee else None))
     return rows
