@@ -9,7 +9,6 @@ ORM objects, so nothing of it can be attached to a session or written by acciden
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -130,9 +129,6 @@ def _load(generation: int | None) -> Snapshot:
     return Snapshot(generation, categories, offices, rules, entry, policies, cal)
 
 
-_lock = threading.Lock()
-
-
 def snapshot() -> Snapshot:
     """The configuration as of this transaction: one primary-key read, and a reload only after a change."""
     generation = db.session.info.get(_SESSION_KEY, ...)
@@ -148,8 +144,7 @@ def snapshot() -> Snapshot:
         return cached
     snap = _load(generation)
     if generation is not None:  # no generation row (a schema made without migrations): never cached
-        with _lock:
-            current_app.extensions["caseflow_config"] = snap
+        current_app.extensions["caseflow_config"] = snap  # one assignment: threads see the old or the new
     return snap
 
 

@@ -26,7 +26,7 @@ def decide(kind: str, category: config.CategoryInfo | None, subject: str, descri
         kind=kind, category_id=category.id if category else None, subject=subject, description=description,
         org_number=ident.number if ident else None, legal_form=ident.legal_form if ident else None,
     )
-    return routing.route(facts, list(config.snapshot().rules), entry_office_id(),
+    return routing.route(facts, config.snapshot().rules, entry_office_id(),
                          category.default_office_id if category else None)
 
 
