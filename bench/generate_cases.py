@@ -29,7 +29,7 @@ def recreate_database(url: str) -> None:
     admin.dispose()
 
 
-def _hours_migration():
+def hours_migration():
     """The migration that introduced ``case_event.hours``: its backfill is the one definition of the values."""
     import importlib.util
     from pathlib import Path
@@ -160,7 +160,7 @@ def main() -> None:
             with db.engine.begin() as conn:
                 conn.execute(sa.text(stmt))
         with db.engine.begin() as conn:  # the working hours the events end, as the migration computes them
-            _hours_migration().backfill(conn)
+            hours_migration().backfill(conn)
             conn.execute(sa.text("ANALYZE"))
         print(f"generated {n} cases in {time.perf_counter() - t0:.1f} s")
         db.engine.dispose()

@@ -98,15 +98,26 @@ def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz=None) -> 
 _NO_CLOCK, _OVERDUE = _l("No running clock"), _l("Overdue by %(t)s")
 _AT_RISK, _LEFT = _l("At risk: %(t)s left"), _l("%(t)s left")
 _MINUTES, _WORKING_HOURS = _l("%(n)s min"), _l("%(n)s working h")
+# Translations per (language, text): the catalogues do not change while a process runs, and gettext per use is
+# the main cost of the busiest pages (a hundred queue rows, a hundred texts on a case page).
 _translated: dict = {}
 
 
 def _once(lazy, language: str | None = None) -> str:
-    """A module-level lazy text translated once per language (gettext per row is the queue's main cost)."""
+    """A module-level lazy text translated once per language."""
     key = (language or lang(), id(lazy))
     text = _translated.get(key)
     if text is None:
         text = _translated[key] = str(lazy)
+    return text
+
+
+def _template_gettext(msgid: str) -> str:
+    """Templates' ``_()``: each message id translated once per language."""
+    key = (lang(), msgid)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = get_translations().ugettext(msgid)
     return text
 
 
@@ -247,19 +258,6 @@ def render_field(f, type=None, autocomplete=None, rows=None, hint=None, inputmod
 def fl12_due(case) -> date:
     """Local date the case turns six months old (FL 12 §)."""
     return fl12_flag_date(sla_calendar().local_date(case.created_at))
-
-
-_template_texts: dict[tuple[str, str], str] = {}
-
-
-def _template_gettext(msgid: str) -> str:
-    """Templates' ``_()``: each text translated once per language and process (the catalogues do not change
-    while it runs), instead of a gettext lookup on every call — a case page has a hundred."""
-    key = (lang(), msgid)
-    text = _template_texts.get(key)
-    if text is None:
-        text = _template_texts[key] = get_translations().ugettext(msgid)
-    return text
 
 
 def register(app: Flask) -> None:

@@ -177,19 +177,14 @@ def test_past_durations_stay_as_they_were_when_the_calendar_changes_later(octobe
 
 def test_the_migration_backfill_gives_the_hours_the_live_path_records(october):
     """Events written before ``case_event.hours`` existed get the same values from the migration's backfill."""
-    import importlib.util
-    from pathlib import Path
-
     import sqlalchemy as sa
 
+    from bench.generate_cases import hours_migration
     from caseflow.models import CaseEvent
 
     live = dict(db.session.execute(sa.select(CaseEvent.id, CaseEvent.hours)).all())
     assert sum(v is not None for v in live.values()) >= 6  # responses, a decision, a closure without one
-    path = next(Path(__file__).parents[2].glob("migrations/versions/*_case_event_hours_*.py"))
-    spec = importlib.util.spec_from_file_location("case_event_hours", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = hours_migration()
     db.session.execute(sa.update(CaseEvent).values(hours=None))
     migration.backfill(db.session.connection())
     db.session.commit()
