@@ -74,14 +74,6 @@ def for_messages(message_ids: list[int]) -> dict[int, list[Attachment]]:
     return out
 
 
-def for_case(case_id: int) -> dict[int, list[Attachment]]:
-    """All attachments of a case per message id (staff: internal notes' files included)."""
-    out: dict[int, list[Attachment]] = {}
-    for a in db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)):
-        out.setdefault(a.message_id, []).append(a)
-    return out
-
-
 def open_for_case(case: Case, attachment_id: int, public_only: bool) -> tuple[Attachment, Path]:
     """The file of an attachment on this case. For the company (public_only) never one on an internal note."""
     att = db.session.get(Attachment, attachment_id)

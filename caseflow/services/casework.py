@@ -13,8 +13,8 @@ from ..domain.identifiers import format_reference, parse_reference
 from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
-from ..models import AccessLog, CannedResponse, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
-from . import attachments, routing, sla, surveys
+from ..models import AccessLog, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
+from . import attachments, config, routing, sla, surveys
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, valid_id
 from .unit import add_outbox, commit, record
 
@@ -73,10 +73,11 @@ class TimelineEntry:
     message: Message | None = None
 
 
-def message_attachments(user: User, case: Case) -> dict:
-    """Attachments per message id of a case, for the case page."""
+def message_attachments(user: User, case: Case, entries: list[TimelineEntry]) -> dict:
+    """Attachments per message id of the case's timeline ``entries``, for the case page (files hang on
+    messages: none to read when the timeline shows none)."""
     _require_staff(user)
-    return attachments.for_case(case.id)
+    return attachments.for_messages([e.message.id for e in entries if e.message is not None])
 
 
 def attachment_file(user: User, case_id: int, attachment_id: int, now: datetime | None = None):
@@ -96,22 +97,21 @@ def record_view(user: User, case_id: int, now: datetime, what: str = "case") -> 
     case = db.session.get(Case, case_id) if valid_id(case_id) else None
     if case is None or not _may_see(user, case):
         raise NotFound("case")
-    db.session.add(AccessLog(at=now, user_id=user.id, case_id=case.id, what=what))
+    db.session.execute(sa.insert(AccessLog).values(at=now, user_id=user.id, case_id=case.id, what=what))
     commit()
 
 
 def timeline(user: User, case: Case) -> list[TimelineEntry]:
-    """Events and messages of a case, oldest first, for staff (internal notes included)."""
+    """Events and messages of a case, oldest first, for staff (internal notes included). A message is shown by
+    the event that registered it, so messages are read only when an event names one."""
     _require_staff(user)
     events = db.session.scalars(
         sa.select(CaseEvent).options(joinedload(CaseEvent.actor))
         .where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
     ).all()
-    messages = {
-        m.id: m for m in db.session.scalars(
-            sa.select(Message).where(Message.case_id == case.id).order_by(Message.at, Message.id)
-        )
-    }
+    ids = [ev.data["message_id"] for ev in events if ev.data and ev.data.get("message_id")]
+    messages = {m.id: m for m in db.session.scalars(
+        sa.select(Message).where(Message.case_id == case.id, Message.id.in_(ids)))} if ids else {}
     out = []
     for ev in events:
         msg = messages.get(ev.data.get("message_id")) if ev.data else None
@@ -392,9 +392,13 @@ def link(user: User, case_id: int, other_reference: str, kind: str, now: datetim
     return case
 
 
-def links_of(user: User, case: Case) -> list[tuple[str, Case]]:
-    """(kind, other case) for a case, both directions, for the case page."""
+def links_of(user: User, case: Case, entries: list[TimelineEntry] | None = None) -> list[tuple[str, Case]]:
+    """(kind, other case) for a case, both directions, for the case page. Every link is registered by a
+    "linked" event on both cases (``link`` and intake), so given the case's timeline ``entries`` without one,
+    there is nothing to read."""
     _require_staff(user)
+    if entries is not None and not any(e.kind == "linked" for e in entries):
+        return []
     out, back = [], []
     for ln in db.session.scalars(sa.select(CaseLink).options(joinedload(CaseLink.other), joinedload(CaseLink.case))
                                  .where(sa.or_(CaseLink.case_id == case.id, CaseLink.other_case_id == case.id))
@@ -438,12 +442,10 @@ def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_i
     return result
 
 
-def canned_responses(user: User, case: Case) -> list[CannedResponse]:
+def canned_responses(user: User, case: Case) -> list[config.CannedInfo]:
+    """The texts an officer may insert in a reply: the office's own and those for every office, by title."""
     _require_staff(user)
-    return list(db.session.scalars(sa.select(CannedResponse).where(
-        CannedResponse.active.is_(True),
-        sa.or_(CannedResponse.office_id.is_(None), CannedResponse.office_id == case.office_id),
-    ).order_by(CannedResponse.title)))
+    return [c for c in config.snapshot().canned if c.office_id is None or c.office_id == case.office_id]
 
 
 def colleagues(user: User) -> list[User]:

@@ -1,5 +1,5 @@
 """The configuration every request reads (categories, offices, routing rules, service promises, the business
-calendar), kept in memory per app as one immutable snapshot.
+calendar, canned responses), kept in memory per app as one immutable snapshot.
 
 A submission used to read six configuration tables and the case page three; now a request reads one row, the
 configuration's generation, and rebuilds the snapshot only when it changed. Every change of a configuration row
@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from ..domain.routing import RuleSpec
 from ..extensions import db
-from ..models import CalendarSettings, Category, ConfigGeneration, Office, RoutingRule, SlaPolicy
+from ..models import CalendarSettings, CannedResponse, Category, ConfigGeneration, Office, RoutingRule, SlaPolicy
 from ..models.types import AcceptsKinds, Named
 
 # Attributes whose change is not a change of configuration (round-robin bookkeeping on every assignment).
 VOLATILE = {Office: {"round_robin_last_user_id"}}
-CONFIG_MODELS = (Category, Office, RoutingRule, SlaPolicy, CalendarSettings)
+CONFIG_MODELS = (Category, Office, RoutingRule, SlaPolicy, CalendarSettings, CannedResponse)
 _SESSION_KEY = "config_generation"
 _CHANGED_KEY = "config_changed"
 
@@ -66,6 +66,14 @@ class PolicyInfo:
 
 
 @dataclass(frozen=True)
+class CannedInfo:
+    id: int
+    office_id: int | None  # None: every office
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     generation: int | None
     categories: tuple[CategoryInfo, ...]  # all, in display order (active ones: ``active_categories``)
@@ -76,6 +84,7 @@ class Snapshot:
     # The business calendar's settings (hours, include_de_facto, extra_closed), None for the defaults. Not the
     # calendar itself: its lazily grown tables are kept per thread (services.sla.calendar).
     calendar_settings: tuple | None
+    canned: tuple[CannedInfo, ...] = ()  # active, by title
 
     def category(self, category_id) -> CategoryInfo | None:
         return self._categories_by_id.get(category_id)
@@ -126,7 +135,10 @@ def _load(generation: int | None) -> Snapshot:
     row = db.session.get(CalendarSettings, 1)
     cal = None if row is None else (tuple(tuple(h) for h in row.hours), bool(row.include_de_facto),
                                     tuple(sorted(row.extra_closed)))
-    return Snapshot(generation, categories, offices, rules, entry, policies, cal)
+    canned = tuple(CannedInfo(c.id, c.office_id, c.title, c.body) for c in db.session.scalars(
+        sa.select(CannedResponse).where(CannedResponse.active.is_(True)).order_by(CannedResponse.title,
+                                                                                 CannedResponse.id)))
+    return Snapshot(generation, categories, offices, rules, entry, policies, cal, canned)
 
 
 def snapshot() -> Snapshot:

@@ -35,6 +35,12 @@ def officers_of(office_id: int) -> list[User]:
         User.office_id == office_id, User.role.in_(("officer", "lead")), User.active.is_(True)).order_by(User.id)))
 
 
+def officer_names(office_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the office's active officers and leads, for a choice list."""
+    return [tuple(r) for r in db.session.execute(sa.select(User.id, User.name).where(
+        User.office_id == office_id, User.role.in_(("officer", "lead")), User.active.is_(True)).order_by(User.id))]
+
+
 def pick_assignee(office_id: int, strategy: str) -> User | None:
     """Assignment strategy of a routing rule: none, round_robin (next officer after the last one), or
     least_open (the officer with the fewest open cases; ties to the lowest id)."""

@@ -9,7 +9,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, request
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..domain.sla import fl12_flag_date
 
@@ -221,6 +221,8 @@ def tenths(value: float, language: str) -> str:
 
 
 _REQUIRED, _ERROR = _l("required"), _l("Error:")
+_FIELD_OPEN = Markup('<div class="field">\n    <label for="')
+_FIELD_ERROR_OPEN = Markup('<div class="field field-error">\n    <label for="')
 
 
 def render_field(f, type=None, autocomplete=None, rows=None, hint=None, inputmode=None) -> Markup:  # noqa: A002
@@ -241,18 +243,49 @@ def render_field(f, type=None, autocomplete=None, rows=None, hint=None, inputmod
     for name, value in (("autocomplete", autocomplete), ("inputmode", inputmode), ("rows", rows), ("type", type)):
         if value:
             attrs[name] = value
-    fid = escape(f.id)
-    required = Markup(' <span class="req">({})</span>').format(_once(_REQUIRED, language)) \
-        if f.flags.required else ""
-    parts = [Markup('<div class="field{}">\n    <label for="{}">{}{}</label>\n').format(
-        " field-error" if f.errors else "", fid, f.label.text, required)]
+    # Markup("").join escapes every piece that is not Markup already (texts, ids, errors); the literals are Markup.
+    label = [_FIELD_ERROR_OPEN if f.errors else _FIELD_OPEN, f.id, Markup('">'), f.label.text]
+    if f.flags.required:
+        label += [Markup(' <span class="req">('), _once(_REQUIRED, language), Markup(")</span>")]
+    parts = [*label, Markup("</label>\n")]
     if hint_text:
-        parts.append(Markup('    <p class="hint" id="{}-hint">{}</p>\n').format(fid, hint_text))
+        parts += [Markup('    <p class="hint" id="'), f.id, Markup('-hint">'), hint_text, Markup("</p>\n")]
     if f.errors:
-        parts.append(Markup('    <p class="error-text" id="{}-error"><span class="visually-hidden">{}</span> {}</p>\n')
-                     .format(fid, _once(_ERROR, language), f.errors[0]))
-    parts.append(Markup("    {}\n  </div>").format(f(**attrs)))
+        parts += [Markup('    <p class="error-text" id="'), f.id, Markup('-error"><span class="visually-hidden">'),
+                  _once(_ERROR, language), Markup("</span> "), f.errors[0], Markup("</p>\n")]
+    parts += [Markup("    "), widget_html(f, attrs, language), Markup("\n  </div>")]
     return Markup("").join(parts)
+
+
+# The widget HTML of a field that carries nothing from a request (no form data, no errors) depends only on the
+# field's kind, id, name, attributes, value and choices and on the language: the same on every case page, so it
+# is built once per process. A field with posted data is never kept (nothing a user typed stays in memory).
+_widgets: dict = {}
+_WIDGETS_MAX = 4096
+
+
+def widget_html(f, attrs: dict, language: str) -> Markup:
+    """``f(**attrs)``, WTForms' own rendering, reused while the inputs are the same."""
+    if f.raw_data is not None or f.errors or f.type == "CSRFTokenField":
+        return f(**attrs)
+    choices = getattr(f, "choices", None)
+    key = (type(f), type(f.widget), repr(vars(f.widget)), f.id, f.name, language, tuple(attrs.items()),
+           tuple(sorted(f.render_kw.items())) if f.render_kw else (), tuple(sorted(vars(f.flags).items())),
+           repr(f.data), tuple((v, str(label)) for v, label, *_ in choices) if choices else None)
+    html = _widgets.get(key)
+    if html is None:
+        if len(_widgets) >= _WIDGETS_MAX:
+            _widgets.clear()
+        html = _widgets[key] = f(**attrs)
+    return html
+
+
+def hidden_csrf(form) -> Markup:
+    """A form's CSRF token field, as WTForms writes it (twelve on a case page)."""
+    f = getattr(form, "csrf_token", None)
+    if f is None:  # CSRF switched off (tests)
+        return Markup("")
+    return Markup('<input id="{}" name="{}" type="hidden" value="{}">').format(f.id, f.name, f.current_token)
 
 
 def fl12_due(case) -> date:
@@ -272,6 +305,7 @@ def register(app: Flask) -> None:
         UNIT_LABELS=Labels(UNIT_LABELS), clock_view=clock_view, fl12_due=fl12_due, LINK_LABELS=Labels(LINK_LABELS),
         NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),
         current_lang=lang, due_state=due_state, queue_rows=queue_rows, render_field=render_field,
+        hidden_csrf=hidden_csrf,
     )
 
     @app.context_processor

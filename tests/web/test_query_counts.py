@@ -93,3 +93,44 @@ def test_a_submission_costs_the_same_statements_with_1_and_31_cases_and_reads_no
     assert any("config_generation" in s for s in reads)
     if is_postgres:  # the generation, the company, the case number; the case, its events, clocks, outbox rows
         assert len(first) == 7, [s[:40] for s in first]  # (SQLite inserts rows one by one where RETURNING is used)
+
+
+def test_a_case_without_messages_or_links_skips_their_reads_and_a_linked_case_shows_its_links(
+        client, submit, make_user):
+    quiet, talked, other = submit(), submit(), submit()
+    office = db.session.get(Office, db.session.get(Case, quiet.case_id).office_id)
+    officer = make_user("officer", office=office)
+    now = datetime.now(UTC)
+    casework.reply(officer, talked.case_id, "Ett svar.", now)
+    casework.link(officer, talked.case_id, other.reference, "related", now)
+    login(client, officer)
+    # messages, their files and the links: three reads the quiet case does not need
+    assert statements_for(client, f"/staff/cases/{quiet.case_id}") + 3 == \
+        statements_for(client, f"/staff/cases/{talked.case_id}")
+    page = client.get(f"/staff/cases/{talked.case_id}").text
+    assert "Ett svar." in page and f'href="/staff/cases/{other.case_id}">{other.reference}</a>' in page
+    back = client.get(f"/staff/cases/{other.case_id}").text  # the other side: linked by the event on it
+    assert f'href="/staff/cases/{talked.case_id}">{talked.reference}</a>' in back
+
+
+def test_canned_responses_come_from_the_configuration_and_a_change_shows_at_once(client, submit, make_user):
+    from caseflow.services import admin
+
+    r = submit()
+    office = db.session.get(Office, db.session.get(Case, r.case_id).office_id)
+    officer, administrator = make_user("officer", office=office), make_user("admin")
+    now = datetime.now(UTC)
+    mine = admin.save(administrator, "canned", None,
+                      {"office_id": office.id, "title": "Tack", "body": "Tack för <ditt> ärende.", "active": True}, now)
+    admin.save(administrator, "canned", None, {"office_id": None, "title": "Alla", "body": "För alla.", "active": True},
+               now)
+    login(client, officer)
+    page = client.get(f"/staff/cases/{r.case_id}").text
+    assert 'value="Tack för &lt;ditt&gt; ärende."' in page and "För alla." in page
+    with counted() as statements:
+        client.get(f"/staff/cases/{r.case_id}")
+    assert not [s for s in statements if "canned_response" in s]
+    admin.save(administrator, "canned", mine.id, {"office_id": office.id, "title": "Tack", "body": "Nytt svar.",
+                                                  "active": False}, now)
+    page = client.get(f"/staff/cases/{r.case_id}").text
+    assert "Tack för" not in page and "För alla." in page

@@ -113,15 +113,15 @@ def _case_page(case_id: int, status: int = 200, **forms):
         forms.setdefault(name, cls(prefix=prefix, formdata=None))
     forms["fl12_form"].requested_on.data = forms["fl12_form"].requested_on.data or datetime.now(UTC).date()
     forms["assign_form"].assignee_id.choices = choices(
-        [(0, _("Me"))] + [(u.id, u.name) for u in routing.officers_of(case.office_id) if u.id != current_user.id])
+        [(0, _("Me"))] + [(uid, name) for uid, name in routing.officer_names(case.office_id) if uid != current_user.id])
     forms["reroute_form"].office_id.choices = choices(
         [(0, _("Choose…"))] + [(o.id, o.name) for o in catalog.offices() if o.id != case.office_id])
     timeline = casework.timeline(current_user, case)
     return render_template("officer/case.html", case=case, timeline=timeline,
                            clocks=casework.clocks(current_user, case), clock_history=sla.clock_history(timeline),
                            calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
-                           links=casework.links_of(current_user, case),
-                           files=casework.message_attachments(current_user, case),
+                           links=casework.links_of(current_user, case, timeline),
+                           files=casework.message_attachments(current_user, case, timeline),
                            canned=casework.canned_responses(current_user, case), **forms), status
 
 
