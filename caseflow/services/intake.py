@@ -12,10 +12,10 @@ from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..domain.routing import RouteDecision
 from ..extensions import db
-from ..models import Case, CaseLink, CaseSequence, Company
+from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
 from . import accounts, config, routing, sla, tracking
 from .errors import InvalidInput, valid_id
-from .unit import add_outbox, commit, record
+from .unit import add_outbox_rows, commit, event_row, insert_row, insert_rows, record
 
 LIMITS = {
     "company_name": 200, "contact_name": 120, "contact_email": 254, "contact_phone": 40,
@@ -50,19 +50,23 @@ class Receipt:
 
 def submit_case(sub: Submission, now: datetime) -> Receipt:
     """Register a new case (OSL 5 kap.: at once, with date, number, sender and description), route it to an
-    office, start its first-response clock and queue the receipt mail. All or nothing."""
+    office, start its clocks and queue the receipt mail. All or nothing.
+
+    The busiest write of the system, so the new rows (case, events, clocks, outbox) are written by Core inserts,
+    one statement per table, instead of through the ORM's unit of work; the case object is built as usual and
+    the clocks and events are computed from it by the same functions as everywhere else."""
     ident, category = _validate(sub)
     related = _related_case(sub, ident)
-    company = _company_for(ident, sub.company_name.strip())
+    company_id = _company_for(ident, sub.company_name.strip())
     decision = _route(sub, category, ident)
 
     salt = tracking.new_salt()
     token = tracking.token_for(salt)
-    case = Case(
+    case = Case(  # never added to the session: written by unit.insert_row below
         kind=sub.kind, priority=sub.priority, status=workflow.NEW,
         category_id=category.id if category else None, office_id=decision.office_id,
         route_rule_id=decision.rule_id, route_reason=decision.reason,
-        company=company, company_name=sub.company_name.strip(),
+        company_id=company_id, company_name=sub.company_name.strip(),
         contact_name=sub.contact_name.strip(), contact_email=sub.contact_email.strip().lower(),
         contact_phone=sub.contact_phone.strip(), subject=sub.subject.strip(), description=sub.description.strip(),
         complaint_ground=sub.complaint_ground if sub.kind == "complaint" else None,
@@ -72,38 +76,48 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     )
     office = config.snapshot().office(decision.office_id)
     assignee = routing.pick_assignee(office.id, decision.assign_strategy)
-    with db.session.no_autoflush:  # everything is written by one flush, after the number is taken
-        db.session.add(case)
-        clocks = sla.start_clocks(case, now)
-        sla.refresh_case(case, clocks)  # due instants on the row as it is inserted (no UPDATE after)
-        # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
-        case.year = now.astimezone(sla.calendar().tz).year
-        case.number = _next_number(case.year)
-        case.reference = format_reference(case.year, case.number)
-        record(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
-               category_id=case.category_id, subject=case.subject)
-        record(case, "routed", now, office_id=office.id, office_name=office.name, rule_id=decision.rule_id,
-               reason=decision.reason)
-        if assignee is not None:
-            case.assignee_id, case.status = assignee.id, workflow.next_status(case.status, "assign")
-            record(case, "assigned", now, assignee_id=assignee.id, assignee_name=assignee.name,
-                   how=decision.assign_strategy)
-        for c in clocks:
-            record(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
-    db.session.flush()
+    clocks = sla.start_clocks(case, now, add=False)
+    sla.refresh_case(case, clocks)  # due instants on the row as it is inserted (no UPDATE after)
+    if assignee is not None:
+        case.assignee_id, case.status = assignee.id, workflow.next_status(case.status, "assign")
+    # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
+    case.year = now.astimezone(sla.calendar().tz).year
+    case.number = _next_number(case.year)
+    case.reference = format_reference(case.year, case.number)
+    insert_row(case)
+    events = [
+        event_row(case, "received", now, actor_kind="company", reference=case.reference, case_kind=case.kind,
+                  category_id=case.category_id, subject=case.subject),
+        event_row(case, "routed", now, office_id=office.id, office_name=office.name, rule_id=decision.rule_id,
+                  reason=decision.reason),
+    ]
+    if assignee is not None:
+        events.append(event_row(case, "assigned", now, assignee_id=assignee.id, assignee_name=assignee.name,
+                                how=decision.assign_strategy))
+    events += [event_row(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
+               for c in clocks]
+    insert_rows(CaseEvent, events)
+    insert_rows(SlaClock, [dict(_columns(c), case_id=case.id) for c in clocks])
     if related is not None:
         db.session.add(CaseLink(case_id=case.id, other_case_id=related.id, kind="related", created_at=now))
-        record(case, "linked", now, actor_kind="company", other_case_id=related.id,
-               other_reference=related.reference, kind="related")
+        insert_rows(CaseEvent, [event_row(case, "linked", now, actor_kind="company", other_case_id=related.id,
+                                          other_reference=related.reference, kind="related")])
         record(related, "linked", now, actor_kind="company", other_case_id=case.id, other_reference=case.reference,
                kind="complaint")
     if sub.account_id:
-        accounts.link_company(sub.account_id, company.id, now)
-    add_outbox("mail", {"template": "receipt", "case_id": case.id}, case=case, at=now)
-    add_outbox("mail", {"template": "new_case", "case_id": case.id, "audience": "assignee"}, case=case, at=now)
-    receipt = Receipt(case.id, case.reference, token)  # read before the commit expires the row
+        accounts.link_company(sub.account_id, company_id, now)
+    add_outbox_rows([("mail", {"template": "receipt", "case_id": case.id}),
+                     ("mail", {"template": "new_case", "case_id": case.id, "audience": "assignee"})],
+                    case_id=case.id, at=now)
+    receipt = Receipt(case.id, case.reference, token)
     commit()
     return receipt
+
+
+def _columns(obj) -> dict:
+    """The column values set on a new (transient) model object."""
+    state = sa.inspect(obj)
+    return {a.key: state.dict[a.key] for a in state.mapper.column_attrs if a.key in state.dict}
 
 
 def _validate(sub: Submission) -> tuple:
@@ -149,18 +163,19 @@ def _related_case(sub: Submission, ident) -> Case | None:
     return case
 
 
-def _company_for(ident, name: str) -> Company:
-    """The company row for an identifier, created on first contact. Safe when two first submissions race."""
-    company = db.session.scalar(sa.select(Company).where(Company.org_number == ident.number))
-    if company is not None:
-        return company
+def _company_for(ident, name: str) -> int:
+    """The id of the company row for an identifier, created on first contact. Safe when two first submissions
+    race."""
+    company_id = db.session.scalar(sa.select(Company.id).where(Company.org_number == ident.number))
+    if company_id is not None:
+        return company_id
     try:
         with db.session.begin_nested():
             company = Company(org_number=ident.number, name=name, is_personal=ident.is_personal)
             db.session.add(company)
+        return company.id
     except IntegrityError:
-        company = db.session.scalar(sa.select(Company).where(Company.org_number == ident.number))
-    return company
+        return db.session.scalar(sa.select(Company.id).where(Company.org_number == ident.number))
 
 
 def _route(sub: Submission, category: config.CategoryInfo | None, ident) -> RouteDecision:

@@ -119,8 +119,9 @@ def recompute(clock: SlaClock, cal: BusinessCalendar) -> None:
         clock.due_at = rules.pbl_due(cal, clock.started_at, clock.target, clock.extension_weeks or 0)
 
 
-def start_clocks(case: Case, now: datetime) -> list[SlaClock]:
-    """Clocks of a new case, by the policies in force and the category's statutory rule."""
+def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
+    """Clocks of a new case, by the policies in force and the category's statutory rule; added to the session
+    unless ``add`` is false (the submission writes them itself, with ``unit.insert_rows``)."""
     cal = calendar()
     snap = config.snapshot()
     policies = snap.policies
@@ -137,7 +138,8 @@ def start_clocks(case: Case, now: datetime) -> list[SlaClock]:
                                pausable=False, started_at=now, pauses=[]))
     for c in clocks:
         recompute(c, cal)
-        db.session.add(c)
+        if add:
+            db.session.add(c)
     return clocks
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from ..extensions import db
 from ..models import Case, CaseEvent, Outbox
 
@@ -30,6 +32,50 @@ def record(case: Case, event_kind: str, at: datetime, /, *, actor=None, actor_ki
     return ev
 
 
+def event_row(case: Case, event_kind: str, at: datetime, /, *, actor_kind: str = "system", **data) -> dict:
+    """``record`` as a row for ``insert_rows``: an event of a case written without the unit of work (the
+    submission's write path), with the same columns ``record`` fills."""
+    return {"case_id": case.id, "kind": event_kind, "at": at, "actor_kind": actor_kind, "actor_user_id": None,
+            "office_id": case.office_id, "data": data, "hours": None}
+
+
+def insert_row(obj) -> int:
+    """Write a new model object as one Core INSERT ... RETURNING id, outside the unit of work, and set its id.
+    The object itself stays out of the session (a submission's case: nothing of it is read again)."""
+    state = sa.inspect(obj)
+    table = state.mapper.local_table
+    values = {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
+    obj.id = db.session.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
+    return obj.id
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """Write rows of one table in one Core statement (several VALUES), outside the unit of work. Rows may
+    leave out different columns: each gets the column's default there, as the ORM would have given it."""
+    if not rows:
+        return
+    table = model.__table__
+    keys = set().union(*rows)
+    if any(len(r) != len(keys) for r in rows):
+        rows = [{**{k: _default(table.c[k]) for k in keys - r.keys()}, **r} for r in rows]
+    db.session.execute(sa.insert(table), rows)
+
+
+def _default(column):
+    default = column.default
+    if default is None:
+        return None
+    return default.arg(None) if default.is_callable else default.arg
+
+
+def add_outbox_rows(payloads: list[tuple[str, dict]], *, case_id: int | None, at: datetime) -> None:
+    """``add_outbox`` for several rows in one Core statement; dispatched after the commit like the others."""
+    table = Outbox.__table__
+    ids = db.session.scalars(sa.insert(table).returning(table.c.id), [
+        {"topic": topic, "payload": payload, "case_id": case_id, "created_at": at} for topic, payload in payloads])
+    db.session.info.setdefault(_PENDING_KEY, []).extend(ids)
+
+
 def add_outbox(topic: str, payload: dict, *, case: Case | None = None, at: datetime) -> Outbox:
     row = Outbox(topic=topic, payload=payload, case=case, created_at=at)
     db.session.add(row)
@@ -42,7 +88,7 @@ def commit() -> None:
     pending = db.session.info.pop(_PENDING_KEY, [])
     try:
         db.session.flush()
-        ids = [row.id for row in pending]
+        ids = [row if isinstance(row, int) else row.id for row in pending]
         db.session.commit()
     except Exception:
         db.session.rollback()

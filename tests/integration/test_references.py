@@ -28,15 +28,13 @@ def test_a_rejected_submission_does_not_use_up_a_number(submit, category):
 
 
 def test_a_failure_after_numbering_rolls_the_number_back(submit, monkeypatch):
-    from caseflow.services import unit
 
     submit()
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(unit, "add_outbox", boom)
-    monkeypatch.setattr(intake, "add_outbox", boom)
+    monkeypatch.setattr(intake, "add_outbox_rows", boom)  # after the case, events and clocks were written
     with pytest.raises(RuntimeError):
         submit()
     db.session.rollback()
