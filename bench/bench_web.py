@@ -4,7 +4,8 @@
 
 Starts gunicorn on 127.0.0.1:8765 (rate limits off), creates a bench officer, then with a bounded client:
 (a) the officer's queue (first page, 100 rows, sorted by due instant) 200 times; (b) a case page 200 times;
-(c) public submissions from 8 concurrent clients for 30 s. Loopback only; every loop is bounded in count and time.
+(c) public submissions from 8 concurrent clients for 30 s, anonymous as on the public site (one session, its CSRF
+token, no login). Loopback only; every loop is bounded in count and time.
 BENCH_THREADS=4 runs gunicorn's threaded worker (2 workers x 4 threads) instead of 2 sync workers.
 BENCH_CLIENT=wrk sends (c) with wrk (a C client, Debian's package) instead of Python threads.
 """
@@ -51,7 +52,7 @@ def main() -> None:
             try:
                 if requests.get(BASE + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet (refused, or busy starting)
                 time.sleep(0.3)
         s = requests.Session()
         page = s.get(BASE + "/staff/login")
@@ -75,12 +76,13 @@ def main() -> None:
         print(f"queue (first page, {rows} rows): p50 {statistics.median(queue):.1f} ms, p90 {pct(queue, .9):.1f} ms")
         print(f"case page: p50 {statistics.median(case):.1f} ms, p90 {pct(case, .9):.1f} ms")
 
-        form = s.get(BASE + "/submit").text
+        anonymous = requests.Session()  # an entrepreneur on the public site: no account, a session of its own
+        form = anonymous.get(BASE + "/submit").text
         csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
         data = {"csrf_token": csrf, "kind": "errand", "category_id": "3", "org_number": "556036-0793",
                 "company_name": "Bench AB", "contact_name": "Bench", "contact_email": "bench@example.se",
                 "subject": "Bench", "description": "Bench"}
-        cookies = s.cookies.get_dict()
+        cookies = anonymous.cookies.get_dict()
         if os.environ.get("BENCH_CLIENT") == "wrk":  # a C client: the Python one takes a fifth of the two cores
             wrk_submissions(data, cookies)
             return

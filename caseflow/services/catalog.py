@@ -12,3 +12,8 @@ def categories() -> list[config.CategoryInfo]:
 def offices() -> list[config.OfficeInfo]:
     """Active offices by name."""
     return config.snapshot().active_offices
+
+
+def office(office_id: int | None) -> config.OfficeInfo | None:
+    """An office by id (active or not: a user's office is shown even after it was closed)."""
+    return config.snapshot().office(office_id)

@@ -37,14 +37,26 @@ _QUEUE_COLUMNS = (
 
 def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: datetime | None = None) -> list[Case]:
     """Open cases of the user's office, nearest due instant first (cases without a running clock last)."""
+    return list(db.session.scalars(_queue_query(user, sa.select(Case).options(*_QUEUE_COLUMNS), filt, limit, now))
+                .unique())
+
+
+def queue_rows(user: User, filt: QueueFilter | None = None, limit: int = 100,
+               now: datetime | None = None) -> list[sa.Row]:
+    """``queue`` as plain rows for the officer's page (the busiest page: no ORM objects to build): the case's
+    columns of ``_QUEUE_COLUMNS`` by name, and ``org_number``, ``is_personal``, ``assignee_name``."""
+    columns = sa.select(Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject,
+                        Case.company_name, Case.category_id, Case.next_due_at, Case.next_warn_at, Case.created_at,
+                        Company.org_number, Company.is_personal, User.name.label("assignee_name"))
+    columns = columns.outerjoin(Company, Company.id == Case.company_id).outerjoin(User, User.id == Case.assignee_id)
+    return list(db.session.execute(_queue_query(user, columns, filt, limit, now)))
+
+
+def _queue_query(user: User, q: sa.Select, filt: QueueFilter | None, limit: int, now: datetime | None) -> sa.Select:
     _require_staff(user)
     filt = filt or QueueFilter()
     now = now or datetime.now(UTC)
-    q = (
-        sa.select(Case)
-        .options(*_QUEUE_COLUMNS)
-        .where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
-    )
+    q = q.where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
     if filt.mine:
         q = q.where(Case.assignee_id == user.id)
     if filt.unassigned:
@@ -54,8 +66,7 @@ def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: da
     if filt.breached:
         q = q.where(Case.next_due_at < now)
     # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's size.
-    q = q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id).limit(limit)
-    return list(db.session.scalars(q).unique())
+    return q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id).limit(limit)
 
 
 @dataclass

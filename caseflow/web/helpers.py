@@ -11,6 +11,7 @@ from flask_babel import format_datetime, get_locale, get_timezone, get_translati
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..domain.identifiers import CompanyIdentifier
 from ..domain.sla import fl12_flag_date
 
 STATUS_LABELS = {
@@ -150,11 +151,13 @@ class QueueRow:
 
 
 def queue_rows(cases, now: datetime) -> list[QueueRow]:
+    """The rows of ``finding.queue_rows`` as the queue page shows them."""
     from flask import url_for
 
     from ..services import config
 
     language, snap, cal, tz = lang(), config.snapshot(), sla_calendar(), get_timezone()  # once, not per row
+    href = url_for("officer.case", case_id=0).removesuffix("0")  # the case link, built once: ".../cases/" + id
     rows = []
     for c in cases:
         category = snap.category(c.category_id)
@@ -162,10 +165,10 @@ def queue_rows(cases, now: datetime) -> list[QueueRow]:
         rows.append(QueueRow(
             case=c, state=due["state"], label=due["label"], kind=_once(KIND_LABELS[c.kind], language),
             status=_once(STAFF_STATUS_LABELS[c.status], language), due_at=local_dt(c.next_due_at, tz=tz),
-            href=url_for("officer.case", case_id=c.id),
+            href=f"{href}{c.id}",
             category=category.display_name(language) if category else "",
-            company_number=c.company.masked_number if c.company else "",
-            assignee=c.assignee.name if c.assignee else None))
+            company_number=CompanyIdentifier(c.org_number, c.is_personal).masked if c.org_number else "",
+            assignee=c.assignee_name))
     return rows
 
 

@@ -40,6 +40,25 @@ def test_queue_shows_only_the_officers_own_office(client, make_user, offices, su
     assert mine.reference in html and other.reference not in html
 
 
+def test_a_queue_row_shows_office_case_company_area_and_assignee(client, make_user, offices, submit):
+    from datetime import UTC, datetime
+
+    from caseflow.services import casework
+
+    claimed, waiting = submit(company_name="Kaffe & Co AB"), submit()
+    officer = make_user("officer", offices["samhallsbyggnad"], name="Sara <Handläggare>")
+    casework.assign(officer, claimed.case_id, officer.id, datetime.now(UTC))
+    login(client, officer)
+    html = client.get("/staff/").get_data(as_text=True)
+    row = html[html.index(f'id="ref-{claimed.case_id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Samhällsbyggnadskontoret" in html  # the officer's office in the heading
+    assert "Kaffe &amp; Co AB" in row and "556036-0793" in row and "Sara &lt;Handläggare&gt;" in row
+    assert "Markupplåtelse" in row
+    other = html[html.index(f'id="ref-{waiting.case_id}"'):]
+    assert "Ingen" in other[:other.index("</tr>")]  # nobody assigned
+
+
 def test_another_offices_case_is_404_by_url_for_reading_and_acting(client, make_user, offices, submit):
     other = submit("livsmedel")
     login(client, make_user("officer", offices["samhallsbyggnad"]))

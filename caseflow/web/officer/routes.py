@@ -45,8 +45,9 @@ def queue():
     f = request.args.get("f", "")
     filt = finding.QueueFilter(**{f: True}) if f in QUEUE_FILTERS else finding.QueueFilter()
     now = datetime.now(UTC)
-    return render_template("officer/queue.html", cases=finding.queue(current_user, filt, now=now),
-                           f=f if f in QUEUE_FILTERS else "", now=now, bulk_form=BulkForm())
+    office = catalog.office(current_user.office_id)
+    return render_template("officer/queue.html", cases=finding.queue_rows(current_user, filt, now=now),
+                           office=office, f=f if f in QUEUE_FILTERS else "", now=now, bulk_form=BulkForm())
 
 
 @bp.post("/bulk")
