@@ -43,8 +43,7 @@ def get_case(user: User, case_id: int) -> Case:
     _require_staff(user)
     case = db.session.scalar(
         sa.select(Case)
-        .options(joinedload(Case.company), joinedload(Case.category), joinedload(Case.office),
-                 joinedload(Case.assignee))
+        .options(joinedload(Case.company), joinedload(Case.assignee))  # category, office: services.catalog
         .where(Case.id == case_id, _office_scope(user))
     )
     if case is None:

@@ -119,6 +119,7 @@ def _case_page(case_id: int, status: int = 200, **forms):
         [(0, _("Choose…"))] + [(o.id, o.name) for o in catalog.offices() if o.id != case.office_id])
     timeline = casework.timeline(current_user, case)
     return render_template("officer/case.html", case=case, timeline=timeline,
+                           category=catalog.category(case.category_id), office=catalog.office(case.office_id),
                            clocks=casework.clocks(current_user, case), clock_history=sla.clock_history(timeline),
                            calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
                            links=casework.links_of(current_user, case, timeline),
