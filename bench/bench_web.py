@@ -7,7 +7,8 @@ Starts gunicorn on 127.0.0.1:8765 (rate limits off), creates a bench officer, th
 (c) public submissions from 8 concurrent clients for 30 s, anonymous as on the public site (one session, its CSRF
 token, no login). Loopback only; every loop is bounded in count and time.
 BENCH_THREADS=4 runs gunicorn's threaded worker (2 workers x 4 threads) instead of 2 sync workers.
-BENCH_CLIENT=wrk sends (c) with wrk (a C client, Debian's package) instead of Python threads.
+BENCH_CLIENT=wrk sends (c) with wrk (a C client, Debian's package) instead of Python threads, and times (a) and (b)
+once more with wrk (one connection, 10 s), so that the Python client's own time is not in the figure.
 """
 from __future__ import annotations
 
@@ -75,6 +76,12 @@ def main() -> None:
         case, _ = timed(f"/staff/cases/{case_id}")
         print(f"queue (first page, {rows} rows): p50 {statistics.median(queue):.1f} ms, p90 {pct(queue, .9):.1f} ms")
         print(f"case page: p50 {statistics.median(case):.1f} ms, p90 {pct(case, .9):.1f} ms")
+        if os.environ.get("BENCH_CLIENT") == "wrk":  # the same pages timed by wrk: no Python client in the figure
+            staff_cookie = s.cookies.get_dict()
+            for label, path in (("queue", "/staff/"), ("case page", f"/staff/cases/{case_id}")):
+                p50, p90, total, bad = wrk_latency(path, staff_cookie)
+                print(f"{label} (wrk, 1 connection, 10 s): p50 {p50:.1f} ms, p90 {p90:.1f} ms, {total} requests, "
+                      f"non-2xx/3xx {bad}")
 
         anonymous = requests.Session()  # an entrepreneur on the public site: no account, a session of its own
         form = anonymous.get(BASE + "/submit").text
@@ -109,23 +116,45 @@ def main() -> None:
         server.wait(10)
 
 
-def wrk_submissions(data: dict, cookies: dict) -> None:
-    """(c) with wrk (Debian's package): 8 connections on 2 threads for 30 s, the same form and session cookie."""
+def _wrk(args: list[str], script: str, path: str) -> str:
     import shutil
     import tempfile
-    from urllib.parse import urlencode
 
     if not shutil.which("wrk"):
         sys.exit("BENCH_CLIENT=wrk needs wrk (apt-get install -y wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        return subprocess.run(["wrk", *args, "-s", f.name, BASE + path], capture_output=True, text=True,
+                              check=True).stdout
+    finally:
+        os.unlink(f.name)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_latency(path: str, cookies: dict) -> tuple[float, float, int, int]:
+    """(p50 ms, p90 ms, requests, non-2xx/3xx) of GET ``path`` sent one after another by wrk for 10 s."""
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    out = _wrk(["-t", "1", "-c", "1", "-d", "10s", "--latency"], f'wrk.headers["Cookie"] = "{cookie}"\n', path)
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p90 = _ms(re.search(r"\s90%\s+(\S+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return p50, p90, int(re.search(r"(\d+) requests in", out).group(1)), int(bad.group(1)) if bad else 0
+
+
+def wrk_submissions(data: dict, cookies: dict) -> None:
+    """(c) with wrk (Debian's package): 8 connections on 2 threads for 30 s, the same form and session cookie."""
+    from urllib.parse import urlencode
+
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     script = (f'wrk.method = "POST"\nwrk.body = "{urlencode(data)}"\n'
               'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
               f'wrk.headers["Cookie"] = "{cookie}"\n')
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    out = subprocess.run(["wrk", "-t", "2", "-c", "8", "-d", "30s", "-s", f.name, BASE + "/submit"],
-                         capture_output=True, text=True, check=True).stdout
-    os.unlink(f.name)
+    out = _wrk(["-t", "2", "-c", "8", "-d", "30s"], script, "/submit")
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = re.search(r"(\d+) requests in", out).group(1)
