@@ -141,11 +141,14 @@ def _load(generation: int | None) -> Snapshot:
     return Snapshot(generation, categories, offices, rules, entry, policies, cal, canned)
 
 
+_GENERATION = sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1)  # every request: built once
+
+
 def snapshot() -> Snapshot:
     """The configuration as of this transaction: one primary-key read, and a reload only after a change."""
     generation = db.session.info.get(_SESSION_KEY, ...)
     if generation is ...:
-        generation = db.session.scalar(sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1))
+        generation = db.session.scalar(_GENERATION)
         db.session.info[_SESSION_KEY] = generation
     if db.session.info.get(_CHANGED_KEY):
         # This transaction changed the configuration and has not committed: it sees its own change, and nothing

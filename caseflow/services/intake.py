@@ -163,10 +163,16 @@ def _related_case(sub: Submission, ident) -> Case | None:
     return case
 
 
+# The submission's reads and the number bump, built once (SQLAlchemy keeps a statement's cache key on it).
+_COMPANY_ID = sa.select(Company.id).where(Company.org_number == sa.bindparam("org_number"))
+_BUMP = (sa.update(CaseSequence).where(CaseSequence.year == sa.bindparam("of_year"))
+         .values(last_number=CaseSequence.last_number + 1).returning(CaseSequence.last_number))
+
+
 def _company_for(ident, name: str) -> int:
     """The id of the company row for an identifier, created on first contact. Safe when two first submissions
     race."""
-    company_id = db.session.scalar(sa.select(Company.id).where(Company.org_number == ident.number))
+    company_id = db.session.scalar(_COMPANY_ID, {"org_number": ident.number})
     if company_id is not None:
         return company_id
     try:
@@ -175,7 +181,7 @@ def _company_for(ident, name: str) -> int:
             db.session.add(company)
         return company.id
     except IntegrityError:
-        return db.session.scalar(sa.select(Company.id).where(Company.org_number == ident.number))
+        return db.session.scalar(_COMPANY_ID, {"org_number": ident.number})
 
 
 def _route(sub: Submission, category: config.CategoryInfo | None, ident) -> RouteDecision:
@@ -188,12 +194,10 @@ def _next_number(year: int) -> int:
     The UPDATE locks the year's row until the transaction ends (PostgreSQL row lock; SQLite's write lock),
     so concurrent submissions queue here and a rollback gives the number back.
     """
-    bump = (sa.update(CaseSequence).where(CaseSequence.year == year)
-            .values(last_number=CaseSequence.last_number + 1).returning(CaseSequence.last_number))
-    number = db.session.execute(bump).scalar_one_or_none()
+    number = db.session.execute(_BUMP, {"of_year": year}).scalar_one_or_none()
     if number is None:  # the year's first case: create its row (safe when two race), then take the number
         dialect = db.session.get_bind().dialect.name
         ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseSequence)
         db.session.execute(ins.values(year=year, last_number=0).on_conflict_do_nothing(index_elements=["year"]))
-        number = db.session.execute(bump).scalar_one()
+        number = db.session.execute(_BUMP, {"of_year": year}).scalar_one()
     return number

@@ -35,10 +35,14 @@ def officers_of(office_id: int) -> list[User]:
         User.office_id == office_id, User.role.in_(("officer", "lead")), User.active.is_(True)).order_by(User.id)))
 
 
+_OFFICER_NAMES = (sa.select(User.id, User.name).where(  # built once (its cache key is kept on it)
+    User.office_id == sa.bindparam("office_id"), User.role.in_(("officer", "lead")), User.active.is_(True))
+    .order_by(User.id))
+
+
 def officer_names(office_id: int) -> list[tuple[int, str]]:
     """(id, name) of the office's active officers and leads, for a choice list."""
-    return [tuple(r) for r in db.session.execute(sa.select(User.id, User.name).where(
-        User.office_id == office_id, User.role.in_(("officer", "lead")), User.active.is_(True)).order_by(User.id))]
+    return [tuple(r) for r in db.session.execute(_OFFICER_NAMES, {"office_id": office_id})]
 
 
 def pick_assignee(office_id: int, strategy: str) -> User | None:

@@ -143,8 +143,11 @@ def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
     return clocks
 
 
+_CLOCKS = sa.select(SlaClock).where(SlaClock.case_id == sa.bindparam("case_id")).order_by(SlaClock.id)  # built once
+
+
 def clocks_of(case: Case) -> list[SlaClock]:
-    return list(db.session.scalars(sa.select(SlaClock).where(SlaClock.case_id == case.id).order_by(SlaClock.id)))
+    return list(db.session.scalars(_CLOCKS, {"case_id": case.id}))
 
 
 def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:

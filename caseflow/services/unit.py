@@ -43,9 +43,8 @@ def insert_row(obj) -> int:
     """Write a new model object as one Core INSERT ... RETURNING id, outside the unit of work, and set its id.
     The object itself stays out of the session (a submission's case: nothing of it is read again)."""
     state = sa.inspect(obj)
-    table = state.mapper.local_table
     values = {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
-    obj.id = db.session.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
+    obj.id = db.session.execute(_insert(state.mapper.local_table, returning_id=True), values).scalar_one()
     return obj.id
 
 
@@ -58,7 +57,20 @@ def insert_rows(model, rows: list[dict]) -> None:
     keys = set().union(*rows)
     if any(len(r) != len(keys) for r in rows):
         rows = [{**{k: _default(table.c[k]) for k in keys - r.keys()}, **r} for r in rows]
-    db.session.execute(sa.insert(table), rows)
+    db.session.execute(_insert(table), rows)
+
+
+_inserts: dict = {}
+
+
+def _insert(table: sa.Table, returning_id: bool = False) -> sa.Insert:
+    """The INSERT statement of a table, built once (SQLAlchemy keeps a statement's cache key on it); the values
+    come with each execution."""
+    stmt = _inserts.get((table, returning_id))
+    if stmt is None:
+        stmt = sa.insert(table).returning(table.c.id) if returning_id else sa.insert(table)
+        _inserts[(table, returning_id)] = stmt
+    return stmt
 
 
 def _default(column):
@@ -70,8 +82,7 @@ def _default(column):
 
 def add_outbox_rows(payloads: list[tuple[str, dict]], *, case_id: int | None, at: datetime) -> None:
     """``add_outbox`` for several rows in one Core statement; dispatched after the commit like the others."""
-    table = Outbox.__table__
-    ids = db.session.scalars(sa.insert(table).returning(table.c.id), [
+    ids = db.session.scalars(_insert(Outbox.__table__, returning_id=True), [
         {"topic": topic, "payload": payload, "case_id": case_id, "created_at": at} for topic, payload in payloads])
     db.session.info.setdefault(_PENDING_KEY, []).extend(ids)
 
