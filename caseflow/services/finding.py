@@ -37,36 +37,60 @@ _QUEUE_COLUMNS = (
 
 def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: datetime | None = None) -> list[Case]:
     """Open cases of the user's office, nearest due instant first (cases without a running clock last)."""
-    return list(db.session.scalars(_queue_query(user, sa.select(Case).options(*_QUEUE_COLUMNS), filt, limit, now))
-                .unique())
+    return list(db.session.scalars(*_queue_statement("cases", user, filt, limit, now)).unique())
 
 
 def queue_rows(user: User, filt: QueueFilter | None = None, limit: int = 100,
                now: datetime | None = None) -> list[sa.Row]:
     """``queue`` as plain rows for the officer's page (the busiest page: no ORM objects to build): the case's
     columns of ``_QUEUE_COLUMNS`` by name, and ``org_number``, ``is_personal``, ``assignee_name``."""
-    columns = sa.select(Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject,
-                        Case.company_name, Case.category_id, Case.next_due_at, Case.next_warn_at, Case.created_at,
-                        Company.org_number, Company.is_personal, User.name.label("assignee_name"))
-    columns = columns.outerjoin(Company, Company.id == Case.company_id).outerjoin(User, User.id == Case.assignee_id)
-    return list(db.session.execute(_queue_query(user, columns, filt, limit, now)))
+    return list(db.session.execute(*_queue_statement("rows", user, filt, limit, now)))
 
 
-def _queue_query(user: User, q: sa.Select, filt: QueueFilter | None, limit: int, now: datetime | None) -> sa.Select:
+_QUEUE_SHAPES = {
+    "cases": lambda: sa.select(Case).options(*_QUEUE_COLUMNS),
+    "rows": lambda: sa.select(
+        Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject, Case.company_name,
+        Case.category_id, Case.next_due_at, Case.next_warn_at, Case.created_at, Company.org_number,
+        Company.is_personal, User.name.label("assignee_name"),
+    ).outerjoin(Company, Company.id == Case.company_id).outerjoin(User, User.id == Case.assignee_id),
+}
+_queue_statements: dict = {}
+
+
+def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: int,
+                     now: datetime | None) -> tuple[sa.Select, dict]:
+    """The queue's statement and its parameters. One statement per shape, scope and filter, built once: the
+    user, the instant and the limit are parameters (SQLAlchemy keeps a statement's cache key on it)."""
     _require_staff(user)
     filt = filt or QueueFilter()
-    now = now or datetime.now(UTC)
-    q = q.where(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
+    everything = user.role == "admin"
+    key = (shape, everything, filt.mine, filt.unassigned, filt.at_risk, filt.breached)
+    stmt = _queue_statements.get(key)
+    if stmt is None:
+        q = _QUEUE_SHAPES[shape]().where(Case.status.in_(workflow.OPEN_STATUSES))
+        if not everything:  # _office_scope as a parameter
+            q = q.where(Case.office_id == sa.bindparam("office_id"))
+        if filt.mine:
+            q = q.where(Case.assignee_id == sa.bindparam("user_id"))
+        if filt.unassigned:
+            q = q.where(Case.assignee_id.is_(None))
+        if filt.at_risk:
+            q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_due_at >= sa.bindparam("now"))
+        if filt.breached:
+            q = q.where(Case.next_due_at < sa.bindparam("now"))
+        # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's
+        # size.
+        stmt = _queue_statements[key] = q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id) \
+            .limit(sa.bindparam("row_limit", type_=sa.Integer))
+    params = {"row_limit": limit}
+    if not everything:
+        params["office_id"] = user.office_id
     if filt.mine:
-        q = q.where(Case.assignee_id == user.id)
-    if filt.unassigned:
-        q = q.where(Case.assignee_id.is_(None))
-    if filt.at_risk:
-        q = q.where(Case.next_warn_at <= now, Case.next_due_at >= now)
-    if filt.breached:
-        q = q.where(Case.next_due_at < now)
-    # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's size.
-    return q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id).limit(limit)
+        params["user_id"] = user.id
+    if filt.at_risk or filt.breached:
+        params["now"] = now or datetime.now(UTC)
+    return stmt, params
 
 
 @dataclass
