@@ -7,15 +7,20 @@ the earlier months are published snapshots, which is how the trend page is norma
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench import machine  # noqa: E402
+
 
 def main() -> None:
     url = sys.argv[1]
+    machine.report("before")
     from caseflow import create_app
     from caseflow.extensions import db
     from caseflow.models import MonthlyReport, User
@@ -49,6 +54,7 @@ def main() -> None:
         reports.trend(analyst, month, 12)
         frozen = time.perf_counter() - t0
         print(f"12-month trend: live {live:.2f} s; with 11 published months {frozen:.2f} s")
+        machine.report("after")
         db.session.execute(sa.delete(MonthlyReport))
         db.session.commit()
         db.engine.dispose()

@@ -23,6 +23,9 @@ import time
 
 import requests
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench import machine  # noqa: E402
+
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -36,6 +39,7 @@ def pct(xs, p):
 
 def main() -> None:
     url = sys.argv[1]
+    machine.report("before")
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + secrets.token_hex(8), CASEFLOW_ENV="production",
                SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0", BASE_URL=BASE)
     env.pop("REDIS_URL", None)
@@ -114,6 +118,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+        machine.report("after")
 
 
 def _wrk(args: list[str], script: str, path: str) -> str:

@@ -72,6 +72,12 @@ COUNTED = {"received": "received", "sla_breach": "breaches", "rerouted": "rerout
            "pbl_fee_reduction": "fee_reductions"}
 
 
+def _rows(stmt: sa.Select) -> sa.CursorResult:
+    """Plain rows of a column query on the session's connection: no ORM result processing, which for the month's
+    tens of thousands of rows cost as much as the SQL itself."""
+    return db.session.connection().execute(stmt)
+
+
 def compute(month: date, category_id: int | None = None, kind: str | None = None) -> dict:
     """All figures of a month, per office and in total. Counting happens in SQL; durations are the working
     hours kept on the events when they happened (``CaseEvent.hours``), so nothing is recomputed per case."""
@@ -97,7 +103,7 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     clocks: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # office -> clock -> [in time, stopped]
     grounds: dict = defaultdict(lambda: defaultdict(int))
 
-    for ev_kind, office, n in db.session.execute(events(
+    for ev_kind, office, n in _rows(events(
             CaseEvent.kind, CaseEvent.office_id, sa.func.count(), where=[CaseEvent.kind.in_(COUNTED)])
             .group_by(CaseEvent.kind, CaseEvent.office_id)):
         counters[str(office)][COUNTED[ev_kind]] += n
@@ -107,23 +113,23 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
                   .join(CaseEvent, sa.and_(CaseEvent.case_id == Case.id, CaseEvent.kind == "received"))
                   .where(Case.created_at >= start, Case.created_at < end, Case.kind == "complaint", *case_filter)
                   .group_by(CaseEvent.office_id, Case.complaint_ground))
-    for office, ground, n in db.session.execute(complaints):
+    for office, ground, n in _rows(complaints):
         counters[str(office)]["complaints"] += n
         grounds[str(office)][ground or "other"] += n
     clock_name, in_time = CaseEvent.data["clock"].as_string(), CaseEvent.data["in_time"].as_boolean()
-    for office, name, ok, n in db.session.execute(events(
+    for office, name, ok, n in _rows(events(
             CaseEvent.office_id, clock_name, in_time, sa.func.count(),
             where=[CaseEvent.kind == "clock_stopped", in_time.is_not(None)])
             .group_by(CaseEvent.office_id, clock_name, in_time)):
         c = clocks[str(office)][name]
         c[0] += n if ok else 0
         c[1] += n
-    for office, hours in db.session.execute(events(
+    for office, hours in _rows(events(
             CaseEvent.office_id, CaseEvent.hours,
             where=[CaseEvent.kind == "first_response", CaseEvent.hours.is_not(None)])):
         durations[str(office)]["first_response"].append(hours)
     stops: dict[int, tuple] = {}  # case -> (office, kind, hours) of the month's resolution stop
-    for ev_kind, office, case_id, hours in db.session.execute(events(
+    for ev_kind, office, case_id, hours in _rows(events(
             CaseEvent.kind, CaseEvent.office_id, CaseEvent.case_id, CaseEvent.hours,
             where=[CaseEvent.kind.in_(("closed", "reopened", "decided"))]).order_by(CaseEvent.at, CaseEvent.id)):
         o = str(office)
@@ -159,7 +165,7 @@ def _backlog_candidates(end: datetime, case_filter: list) -> dict[int, tuple[int
 
     ``closed_at`` is a case's latest closure and a reopening clears it, so a case with ``closed_at`` before the
     end was closed at the end; the others are open at the end unless their history says otherwise."""
-    return {cid: (office, created) for cid, office, created in db.session.execute(
+    return {cid: (office, created) for cid, office, created in _rows(
         sa.select(Case.id, Case.office_id, Case.created_at).where(
             Case.created_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= end), *case_filter))}
 
@@ -169,7 +175,7 @@ def _changed_cases(case_ids: list[int]) -> dict[str, set[int]]:
     (closed more than once; held by more than one office). Probed per case through ix_case_event_case_at."""
     found: dict[str, set[int]] = {"reopened": set(), "rerouted": set()}
     if case_ids:
-        for case_id, kind in db.session.execute(sa.select(CaseEvent.case_id, CaseEvent.kind).where(
+        for case_id, kind in _rows(sa.select(CaseEvent.case_id, CaseEvent.kind).where(
                 _ids_condition(case_ids), CaseEvent.kind.in_(tuple(found))).distinct()):
             found[kind].add(case_id)
     return found
@@ -203,7 +209,7 @@ def _last_event(case_ids, end: datetime, kinds=None, column=CaseEvent.kind):
     ranked = sa.select(CaseEvent.case_id, column.label("value"), sa.func.row_number().over(
         partition_by=CaseEvent.case_id, order_by=(CaseEvent.at.desc(), CaseEvent.id.desc())).label("rn")) \
         .where(*conds).subquery()
-    return db.session.execute(sa.select(ranked.c.case_id, ranked.c.value).where(ranked.c.rn == 1)).all()
+    return _rows(sa.select(ranked.c.case_id, ranked.c.value).where(ranked.c.rn == 1)).all()
 
 
 def _backlog(end: datetime, candidates: dict, changed: dict) -> dict[str, list[float]]:
@@ -233,7 +239,7 @@ def _survey_figures(start: datetime, end: datetime, category_id, kind) -> dict:
         filters.append(Survey.kind == kind)
     settings = surveys.settings()
     out: dict = {}
-    sent = db.session.execute(sa.select(Survey.office_id, Survey.answered_at).where(
+    sent = _rows(sa.select(Survey.office_id, Survey.answered_at).where(
         Survey.sent_at >= start, Survey.sent_at < end, *filters)).all()
     answered = db.session.scalars(sa.select(Survey).where(
         Survey.answered_at >= start, Survey.answered_at < end, *filters)).all()
