@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
 from . import accounts, config, routing, sla, tracking
 from .errors import InvalidInput, valid_id
-from .unit import add_outbox_rows, commit, event_row, insert_row, insert_rows, record
+from .unit import add_outbox_rows, columns_of, commit, event_row, insert_row, insert_rows, record
 
 LIMITS = {
     "company_name": 200, "contact_name": 120, "contact_email": 254, "contact_phone": 40,
@@ -97,7 +97,7 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     events += [event_row(case, "clock_started", now, clock=c.name, due_at=c.due_at.isoformat() if c.due_at else None)
                for c in clocks]
     insert_rows(CaseEvent, events)
-    insert_rows(SlaClock, [dict(_columns(c), case_id=case.id) for c in clocks])
+    insert_rows(SlaClock, [dict(columns_of(c), case_id=case.id) for c in clocks])
     if related is not None:
         db.session.add(CaseLink(case_id=case.id, other_case_id=related.id, kind="related", created_at=now))
         insert_rows(CaseEvent, [event_row(case, "linked", now, actor_kind="company", other_case_id=related.id,
@@ -112,12 +112,6 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     receipt = Receipt(case.id, case.reference, token)
     commit()
     return receipt
-
-
-def _columns(obj) -> dict:
-    """The column values set on a new (transient) model object."""
-    state = sa.inspect(obj)
-    return {a.key: state.dict[a.key] for a in state.mapper.column_attrs if a.key in state.dict}
 
 
 def _validate(sub: Submission) -> tuple:

@@ -39,12 +39,16 @@ def event_row(case: Case, event_kind: str, at: datetime, /, *, actor_kind: str =
             "office_id": case.office_id, "data": data, "hours": None}
 
 
+def columns_of(obj) -> dict:
+    """The column values set on a new (transient) model object, as a row for ``insert_rows``."""
+    state = sa.inspect(obj)
+    return {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
+
+
 def insert_row(obj) -> int:
     """Write a new model object as one Core INSERT ... RETURNING id, outside the unit of work, and set its id.
     The object itself stays out of the session (a submission's case: nothing of it is read again)."""
-    state = sa.inspect(obj)
-    values = {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
-    obj.id = db.session.execute(_insert(state.mapper.local_table, returning_id=True), values).scalar_one()
+    obj.id = db.session.execute(_insert(type(obj).__table__, returning_id=True), columns_of(obj)).scalar_one()
     return obj.id
 
 
