@@ -126,3 +126,26 @@ def test_company_files_a_case_and_answers_a_completion_request_on_a_phone(browse
     assert "Tack! Ditt svar har skickats." in browser.page_source
     db.session.expire_all()
     assert db.session.get(Case, case.id).status == "in_progress"
+
+
+def test_an_officer_works_a_case_on_a_phone_and_nothing_is_wider_than_the_screen(browser, live_server, submit,
+                                                                                    offices, make_user):
+    """Queue and case page at 320 px: the queue's table scrolls inside its own box, the page itself never does
+    (a file input once made the case page 9 px too wide)."""
+    from tests.conftest import PASSWORD
+
+    receipt = submit()
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    browser.delete_all_cookies()
+    browser.set_window_size(320, 800)
+    browser.get(live_server + "/staff/login?lang=sv")
+    browser.find_element(By.NAME, "email").send_keys(officer.email)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(browser, By.CSS_SELECTOR, "table.queue")
+    for path in ("/staff/", f"/staff/cases/{receipt.case_id}"):
+        browser.get(live_server + path)
+        wait_for(browser, By.TAG_NAME, "main")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 320, path
+        screenshot(browser, "officer-" + path.strip("/").replace("/", "-"), 320)
+    assert receipt.reference in browser.page_source
