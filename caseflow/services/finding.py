@@ -13,7 +13,7 @@ from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..extensions import db
 from ..models import Case, Company, User
-from .casework import _office_scope, _require_staff
+from .casework import _office_scope, _require_staff, sees_every_office
 from .errors import Forbidden, valid_id
 
 
@@ -64,7 +64,7 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
     user, the instant and the limit are parameters (SQLAlchemy keeps a statement's cache key on it)."""
     _require_staff(user)
     filt = filt or QueueFilter()
-    everything = user.role == "admin"
+    everything = sees_every_office(user)
     key = (shape, everything, filt.mine, filt.unassigned, filt.at_risk, filt.breached)
     stmt = _queue_statements.get(key)
     if stmt is None:
