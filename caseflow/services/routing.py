@@ -30,14 +30,14 @@ def decide(kind: str, category: config.CategoryInfo | None, subject: str, descri
                          category.default_office_id if category else None)
 
 
+# Who works an office's cases: its active officers and leads. Statements built once (their cache keys kept).
+_OF_OFFICE = (User.office_id == sa.bindparam("office_id"), User.role.in_(("officer", "lead")), User.active.is_(True))
+_OFFICERS = sa.select(User).where(*_OF_OFFICE).order_by(User.id)
+_OFFICER_NAMES = sa.select(User.id, User.name).where(*_OF_OFFICE).order_by(User.id)
+
+
 def officers_of(office_id: int) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(
-        User.office_id == office_id, User.role.in_(("officer", "lead")), User.active.is_(True)).order_by(User.id)))
-
-
-_OFFICER_NAMES = (sa.select(User.id, User.name).where(  # built once (its cache key is kept on it)
-    User.office_id == sa.bindparam("office_id"), User.role.in_(("officer", "lead")), User.active.is_(True))
-    .order_by(User.id))
+    return list(db.session.scalars(_OFFICERS, {"office_id": office_id}))
 
 
 def officer_names(office_id: int) -> list[tuple[int, str]]:
