@@ -6,6 +6,7 @@ Starts gunicorn on 127.0.0.1:8765 (rate limits off), creates a bench officer, th
 (a) the officer's queue (first page, 100 rows, sorted by due instant) 200 times; (b) a case page 200 times;
 (c) public submissions from 8 concurrent clients for 30 s, anonymous as on the public site (one session, its CSRF
 token, no login). Loopback only; every loop is bounded in count and time.
+BENCH_WORKERS=4 starts four gunicorn workers instead of two (the README's production command).
 BENCH_THREADS=4 runs gunicorn's threaded worker (2 workers x 4 threads) instead of 2 sync workers.
 BENCH_CLIENT=wrk sends (c) with wrk (a C client, Debian's package) instead of Python threads, and times (a) and (b)
 once more with wrk (one connection, 10 s), so that the Python client's own time is not in the figure.
@@ -50,7 +51,8 @@ def main() -> None:
                     "Bench", "--role", "officer", "--office", "samhallsbyggnad", "--password", password],
                    env=env, check=True, capture_output=True)
     threads = os.environ.get("BENCH_THREADS", "1")  # >1: gunicorn's gthread worker, that many threads each
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", threads, "-b",
+    workers = os.environ.get("BENCH_WORKERS", "2")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", workers, "--threads", threads, "-b",
                                f"127.0.0.1:{PORT}", "--log-level", "warning", "caseflow:create_app()"], env=env)
     try:
         for _ in range(50):

@@ -7,12 +7,14 @@ from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale, get_timezone, get_translations
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, get_timezone, get_translations
 from markupsafe import Markup
 
 from ..domain.identifiers import CompanyIdentifier
 from ..domain.sla import fl12_flag_date
+from .i18n import gettext as _template_gettext
+from .i18n import lang
+from .i18n import lazy_gettext as _l
 
 STATUS_LABELS = {
     "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
@@ -66,10 +68,6 @@ def as_int(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def lang() -> str:
-    return str(get_locale() or "sv")
-
-
 class Labels(Mapping):
     """Templates' view of a dict of lazy labels: each label translated once per language, not once per use
     (a queue of 100 rows would otherwise run gettext hundreds of times per page)."""
@@ -99,8 +97,7 @@ def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz=None) -> 
 _NO_CLOCK, _OVERDUE = _l("No running clock"), _l("Overdue by %(t)s")
 _AT_RISK, _LEFT = _l("At risk: %(t)s left"), _l("%(t)s left")
 _MINUTES, _WORKING_HOURS = _l("%(n)s min"), _l("%(n)s working h")
-# Translations per (language, text): the catalogues do not change while a process runs, and gettext per use is
-# the main cost of the busiest pages (a hundred queue rows, a hundred texts on a case page).
+# Module-level lazy texts per (language, text id), so that a hundred queue rows do not even ask for the language.
 _translated: dict = {}
 
 
@@ -110,15 +107,6 @@ def _once(lazy, language: str | None = None) -> str:
     text = _translated.get(key)
     if text is None:
         text = _translated[key] = str(lazy)
-    return text
-
-
-def _template_gettext(msgid: str) -> str:
-    """Templates' ``_()``: each message id translated once per language."""
-    key = (lang(), msgid)
-    text = _translated.get(key)
-    if text is None:
-        text = _translated[key] = get_translations().ugettext(msgid)
     return text
 
 

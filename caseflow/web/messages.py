@@ -1,5 +1,5 @@
 """Translated messages for the error codes that services raise (``InvalidInput.fields``)."""
-from flask_babel import lazy_gettext as _l
+from .i18n import lazy_gettext as _l
 
 FIELD_ERRORS = {
     "required": _l("Please fill in this field."),

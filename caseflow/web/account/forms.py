@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..i18n import lazy_gettext as _l
 
 REQUIRED = _l("Please fill in this field.")
 EMAIL = Email(message=_l("Please enter an e-mail address like name@company.se."), check_deliverability=False)

@@ -1,13 +1,13 @@
 from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts
 from ...services.errors import InvalidInput
 from .. import form_view, limited
 from ..helpers import lang
+from ..i18n import gettext as _
 from ..messages import apply_errors
 from . import bp
 from .forms import AddCompanyForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm

@@ -1,5 +1,4 @@
 """One form per configuration entity; field names are the model's attribute names."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ...domain.sla import UNITS
 from ...models import ROLES
 from ..helpers import KIND_LABELS, UNIT_LABELS
+from ..i18n import lazy_gettext as _l
 from ..messages import choices
 
 REQUIRED = _l("Please fill in this field.")

@@ -2,13 +2,13 @@ import json
 from datetime import UTC, datetime
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ...services import admin, catalog, integrations, ops, privacy
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (

@@ -1,12 +1,12 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts
 from ...services.errors import InvalidInput
 from .. import form_view, limited
+from ..i18n import gettext as _
 from ..messages import apply_errors
 from . import bp
 from .forms import LoginForm

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
 from ..helpers import OUTCOME_LABELS
+from ..i18n import lazy_gettext as _l
 from ..messages import choices
 
 REQUIRED = _l("Please write something first.")

@@ -1,14 +1,14 @@
 from datetime import UTC, datetime, time
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ...services import casework, catalog, finding, routing, sla
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
 from ..helpers import as_int, send_attachment, uploads_from
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ...domain.workflow import COMPLAINT_GROUNDS
 from ..helpers import GROUND_LABELS, KIND_LABELS
+from ..i18n import lazy_gettext as _l
 from ..messages import FIELD_ERRORS, choices
 
 REQUIRED = _l("Please fill in this field.")

@@ -2,7 +2,6 @@ import json
 from datetime import UTC, datetime
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...domain import workflow
@@ -11,6 +10,7 @@ from ...services.errors import InvalidInput, valid_id
 from .. import form_view
 from ..charts import bar_chart, line_chart
 from ..helpers import KIND_LABELS
+from ..i18n import gettext as _
 from . import bp
 from .forms import FreezeForm
 

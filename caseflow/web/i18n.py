@@ -1,0 +1,39 @@
+"""The language of a request, and translations looked up once per language.
+
+Flask-Babel resolves the locale and its catalogue on every lookup (several context-local reads each, and the
+locale written out as a string), and a case page makes a few hundred lookups: its labels, its form fields, its
+template texts. The catalogues do not change while a process runs, so a text is translated once per (language,
+text) and kept. The language itself is asked of Flask-Babel on every lookup, so ``force_locale`` (a mail in its
+recipient's language, sent during someone else's request) is honoured.
+"""
+from __future__ import annotations
+
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
+
+_translated: dict[tuple[str, str], str] = {}
+
+
+def lang() -> str:
+    """"sv" or "en": the language of the current request (or of a ``force_locale`` block); "sv" outside one."""
+    locale = get_locale()
+    return locale.language if locale is not None else "sv"
+
+
+def gettext(msgid: str, **variables) -> str:
+    """``gettext`` with each text translated once per language."""
+    locale = get_locale()
+    if locale is None:  # no app context: Flask-Babel answers the untranslated text; do not keep it as Swedish
+        text = get_translations().ugettext(msgid)
+    else:
+        key = (locale.language, msgid)
+        text = _translated.get(key)
+        if text is None:
+            text = _translated[key] = get_translations().ugettext(msgid)
+    return text % variables if variables else text
+
+
+def lazy_gettext(msgid: str, **variables) -> LazyString:
+    """Flask-Babel's lazy text (the same class: WTForms and Jinja treat it as a string), translated by
+    ``gettext`` above when it is used."""
+    return LazyString(gettext, msgid, **variables)
