@@ -6,8 +6,8 @@ from flask_login import current_user, login_user, logout_user
 from ...services import accounts
 from ...services.errors import InvalidInput
 from .. import form_view, limited
-from ..helpers import lang
 from ..i18n import gettext as _
+from ..i18n import lang
 from ..messages import apply_errors
 from . import bp
 from .forms import AddCompanyForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm

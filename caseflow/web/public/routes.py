@@ -5,8 +5,9 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from ...services import accounts, catalog, intake, ops, public, surveys
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view, limited
-from ..helpers import as_int, current_account_id, lang, send_attachment, uploads_from
+from ..helpers import as_int, current_account_id, send_attachment, uploads_from
 from ..i18n import gettext as _
+from ..i18n import lang
 from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
 from . import bp
