@@ -15,6 +15,7 @@ from ..domain.sla import fl12_flag_date
 from .i18n import gettext as _template_gettext
 from .i18n import lang
 from .i18n import lazy_gettext as _l
+from .i18n import once as _once
 
 STATUS_LABELS = {
     "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
@@ -97,19 +98,6 @@ def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz=None) -> 
 _NO_CLOCK, _OVERDUE = _l("No running clock"), _l("Overdue by %(t)s")
 _AT_RISK, _LEFT = _l("At risk: %(t)s left"), _l("%(t)s left")
 _MINUTES, _WORKING_HOURS = _l("%(n)s min"), _l("%(n)s working h")
-# Module-level lazy texts per (language, text id), so that a hundred queue rows do not even ask for the language.
-_translated: dict = {}
-
-
-def _once(lazy, language: str | None = None) -> str:
-    """A module-level lazy text translated once per language."""
-    key = (language or lang(), id(lazy))
-    text = _translated.get(key)
-    if text is None:
-        text = _translated[key] = str(lazy)
-    return text
-
-
 def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = None,
               language: str | None = None, cal=None) -> dict:
     """How a due instant reads in a list: working time left, or overdue; state for colour *and* words."""

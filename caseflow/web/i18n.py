@@ -12,6 +12,7 @@ from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
 _translated: dict[tuple[str, str], str] = {}
+_lazy_translated: dict[tuple[str, int], str] = {}
 
 
 def lang() -> str:
@@ -37,3 +38,13 @@ def lazy_gettext(msgid: str, **variables) -> LazyString:
     """Flask-Babel's lazy text (the same class: WTForms and Jinja treat it as a string), translated by
     ``gettext`` above when it is used."""
     return LazyString(gettext, msgid, **variables)
+
+
+def once(lazy: LazyString, language: str | None = None) -> str:
+    """A module-level lazy text (a constant: it lives as long as the process) in ``language``, the current one.
+    For loops that already know the language: a hundred queue rows then do not ask for it three hundred times."""
+    key = (language or lang(), id(lazy))
+    text = _lazy_translated.get(key)
+    if text is None:
+        text = _lazy_translated[key] = str(lazy)
+    return text

@@ -54,6 +54,10 @@ def test_a_text_looked_up_outside_any_app_context_is_not_kept_as_swedish(app):
 
 
 def test_variables_are_filled_in_after_translation(app):
-    with app.test_request_context("/?lang=en"):
-        assert i18n.gettext("%(n)s min", n=5) == "5 min"
-        assert str(i18n.lazy_gettext("%(n)s min", n=7)) == "7 min"
+    # filled in first, "5 working h" would be looked up in the catalogue, not found, and shown in English
+    done = request_in(app, "sv")
+    try:
+        assert i18n.gettext("%(n)s working h", n=5) == "5 arbetstimmar"
+        assert str(i18n.lazy_gettext("%(n)s working h", n=7)) == "7 arbetstimmar"
+    finally:
+        done()
