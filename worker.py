@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 from redis import Redis
 from rq import Queue, SimpleWorker
@@ -18,6 +19,7 @@ def main() -> None:
     args = parser.parse_args()
 
     app = create_app()
+    gc.freeze()  # start-up objects live as long as the process: keep them out of every collection
     url = app.config["REDIS_URL"]
     if not url:
         raise SystemExit("REDIS_URL is not set: without Redis, jobs run inside the web process.")

@@ -53,7 +53,7 @@ def main() -> None:
     threads = os.environ.get("BENCH_THREADS", "1")  # >1: gunicorn's gthread worker, that many threads each
     workers = os.environ.get("BENCH_WORKERS", "2")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", workers, "--threads", threads, "-b",
-                               f"127.0.0.1:{PORT}", "--log-level", "warning", "caseflow:create_app()"], env=env)
+                               f"127.0.0.1:{PORT}", "--log-level", "warning", "caseflow.wsgi:app"], env=env)
     try:
         for _ in range(50):
             try:

@@ -171,7 +171,7 @@ def main() -> int:
     start_redis()
     sup = Supervisor(env)
     sup.add("web", [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{WEB_PORT}", "--log-level",
-                    "warning", "caseflow:create_app()"])
+                    "warning", "caseflow.wsgi:app"])
     sup.add("worker1", [sys.executable, "worker.py"])
     sup.add("worker2", [sys.executable, "worker.py"])
     sup.add("cron", [sys.executable, "worker.py", "--cron"])

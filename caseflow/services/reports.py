@@ -24,6 +24,8 @@
 from __future__ import annotations
 
 import csv
+import functools
+import gc
 import hashlib
 import io
 import json
@@ -79,6 +81,23 @@ def _rows(stmt: sa.Select) -> list[sa.Row]:
     return db.session.connection().execute(stmt).all()
 
 
+def _collector_paused(func):
+    """Run ``func`` with the cyclic garbage collector paused. A month's figures fetch tens of thousands of rows
+    (each a tracked container) that set off collections which walk the whole heap; the rows form no cycles and
+    are freed by reference counting alone. At a million cases this took 0.33 s to 0.23 s per month (bench/README.md)."""
+    @functools.wraps(func)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return paused
+
+
+@_collector_paused
 def compute(month: date, category_id: int | None = None, kind: str | None = None) -> dict:
     """All figures of a month, per office and in total. Counting happens in SQL; durations are the working
     hours kept on the events when they happened (``CaseEvent.hours``), so nothing is recomputed per case."""

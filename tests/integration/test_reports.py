@@ -192,3 +192,31 @@ def test_the_migration_backfill_gives_the_hours_the_live_path_records(october):
     assert backfilled.keys() == live.keys()
     for event_id, hours in live.items():
         assert backfilled[event_id] == pytest.approx(hours) if hours is not None else backfilled[event_id] is None
+
+
+def test_computing_a_month_leaves_the_garbage_collector_as_it_found_it(october, monkeypatch):
+    """The month is computed with cyclic collection paused (its rows form no cycles); afterwards, and after a
+    failure, collection is back on — or still off, where the caller had turned it off."""
+    import gc
+
+    assert gc.isenabled()
+    seen = []
+    original = reports._rows
+    monkeypatch.setattr(reports, "_rows", lambda stmt: seen.append(gc.isenabled()) or original(stmt))
+    assert reports.compute(OCT)["total"]["received"] == 4
+    assert seen and not any(seen) and gc.isenabled()
+
+    def failing(stmt):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(reports, "_rows", failing)
+    with pytest.raises(RuntimeError):
+        reports.compute(OCT)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(reports, "_rows", original)
+        reports.compute(OCT)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
