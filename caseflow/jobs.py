@@ -52,6 +52,9 @@ def get_queue():
     return Queue(cfg["RQ_QUEUE"], connection=redis_client(cfg["REDIS_URL"]))
 
 
+BATCH = 20  # outbox rows per job: one commit's rows travel together; a retry's backlog is spread over workers
+
+
 def dispatch_outbox(ids: Iterable[int]) -> None:
     """Hand committed outbox rows to the job runner. Never raises: a lost dispatch is retried later."""
     ids = list(ids)
@@ -62,23 +65,49 @@ def dispatch_outbox(ids: Iterable[int]) -> None:
             from rq import Queue
 
             q, stamp = get_queue(), f"{datetime.now(UTC).timestamp():.0f}"
-            # One job per row (workers deliver in parallel), all sent to Redis in one pipeline.
-            q.enqueue_many([Queue.prepare_data(deliver_outbox, (oid,), job_id=f"outbox-{oid}-{stamp}") for oid in ids])
+            # One job per commit (a submission's receipt and notice: one job, not two — the enqueue is a fifth
+            # of a submission's own work), all sent to Redis in one pipeline.
+            q.enqueue_many([Queue.prepare_data(deliver_outbox_rows, (batch,), job_id=f"outbox-{batch[0]}-{stamp}")
+                            for batch in (ids[i:i + BATCH] for i in range(0, len(ids), BATCH))])
             return
         except Exception as exc:  # Redis down: the rows stay pending and retry_outbox picks them up
             log.warning("could not enqueue outbox rows %s: %s", ids, type(exc).__name__)
             return
+    _deliver_each(ids)  # embedded mode: in this process, right after the commit; a failure waits for the retry
+
+
+def _deliver_each(ids: list[int]) -> tuple[list[str], Exception | None]:
+    """Deliver rows one by one, each in its own transaction: a row that fails (the database went away, say) is
+    logged and stays pending for ``retry_outbox``, and the others still go. Returns the statuses and the first
+    failure."""
+    from .extensions import db
     from .services import outbox
 
+    statuses, first_failure = [], None
     for oid in ids:
         try:
-            outbox.deliver(oid)
-        except Exception:
-            log.exception("in-process delivery of outbox row %s failed", oid)
+            statuses.append(outbox.deliver(oid))
+        except Exception as exc:
+            log.exception("delivery of outbox row %s failed", oid)
+            db.session.rollback()
+            statuses.append("error")
+            first_failure = first_failure or exc
+    return statuses, first_failure
 
 
 # -- job functions (run by RQ workers, or called in-process) --------------------------------------------------
+def deliver_outbox_rows(outbox_ids: list[int]) -> list[str]:
+    """Deliver one commit's rows. A failure fails the job after the other rows were tried, so it is listed
+    among the failed jobs (the admin's ops page can retry it; delivery is idempotent)."""
+    with app_context():
+        statuses, failure = _deliver_each(outbox_ids)
+        if failure is not None:
+            raise failure
+        return statuses
+
+
 def deliver_outbox(outbox_id: int) -> str:
+    """One row (jobs queued by an earlier version are still in Redis after an upgrade)."""
     from .services import outbox
 
     with app_context():

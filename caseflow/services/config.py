@@ -20,6 +20,7 @@ from ..domain.routing import RuleSpec
 from ..extensions import db
 from ..models import CalendarSettings, CannedResponse, Category, ConfigGeneration, Office, RoutingRule, SlaPolicy
 from ..models.types import AcceptsKinds, Named
+from .unit import core
 
 # Attributes whose change is not a change of configuration (round-robin bookkeeping on every assignment).
 VOLATILE = {Office: {"round_robin_last_user_id"}}
@@ -148,7 +149,7 @@ def snapshot() -> Snapshot:
     """The configuration as of this transaction: one primary-key read, and a reload only after a change."""
     generation = db.session.info.get(_SESSION_KEY, ...)
     if generation is ...:
-        generation = db.session.scalar(_GENERATION)
+        generation = core().execute(_GENERATION).scalar()  # flushes first: a pending change bumps it
         db.session.info[_SESSION_KEY] = generation
     if db.session.info.get(_CHANGED_KEY):
         # This transaction changed the configuration and has not committed: it sees its own change, and nothing

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
 from . import accounts, config, routing, sla, tracking
 from .errors import InvalidInput, valid_id
-from .unit import add_outbox_rows, columns_of, commit, event_row, insert_row, insert_rows, record
+from .unit import add_outbox_rows, columns_of, commit, core, event_row, insert_row, insert_rows, record
 
 LIMITS = {
     "company_name": 200, "contact_name": 120, "contact_email": 254, "contact_phone": 40,
@@ -166,7 +166,7 @@ _BUMP = (sa.update(CaseSequence).where(CaseSequence.year == sa.bindparam("of_yea
 def _company_for(ident, name: str) -> int:
     """The id of the company row for an identifier, created on first contact. Safe when two first submissions
     race."""
-    company_id = db.session.scalar(_COMPANY_ID, {"org_number": ident.number})
+    company_id = core().execute(_COMPANY_ID, {"org_number": ident.number}).scalar()
     if company_id is not None:
         return company_id
     try:
@@ -188,7 +188,7 @@ def _next_number(year: int) -> int:
     The UPDATE locks the year's row until the transaction ends (PostgreSQL row lock; SQLite's write lock),
     so concurrent submissions queue here and a rollback gives the number back.
     """
-    number = db.session.execute(_BUMP, {"of_year": year}).scalar_one_or_none()
+    number = core().execute(_BUMP, {"of_year": year}).scalar_one_or_none()
     if number is None:  # the year's first case: create its row (safe when two race), then take the number
         dialect = db.session.get_bind().dialect.name
         ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseSequence)

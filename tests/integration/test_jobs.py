@@ -75,13 +75,39 @@ def test_delivering_a_sent_row_again_sends_nothing(submit):
     assert outbox_rows("receipt")[0].attempts == 1
 
 
+
+def test_a_job_delivers_the_other_rows_of_its_commit_when_one_fails_then_fails_itself(app, submit, monkeypatch):
+    from caseflow.services import outbox
+
+    app.config["REDIS_URL"] = None
+    submit()
+    rows = outbox_rows()
+    for row in rows:  # as if queued and not yet run
+        row.status, row.sent_at, row.attempts = "pending", None, 0
+    db.session.commit()
+    first, second = (r.id for r in rows)
+    deliver = outbox.deliver
+
+    def database_gone_for_the_first(oid, now=None):
+        if oid == first:
+            db.session.execute(sa.text("SELECT no_such_column FROM outbox"))  # fails like a lost connection
+        return deliver(oid, now)
+
+    monkeypatch.setattr(outbox, "deliver", database_gone_for_the_first)
+    with pytest.raises(sa.exc.DBAPIError):
+        jobs.deliver_outbox_rows([first, second])
+    assert [(r.id, r.status) for r in outbox_rows()] == [(first, "pending"), (second, "sent")]
+    monkeypatch.setattr(outbox, "deliver", deliver)
+    assert jobs.deliver_outbox_rows([first, second]) == ["sent", "sent"]  # a retry of the job: the rest, once
+    assert [r.attempts for r in outbox_rows()] == [1, 1]
+
 @pytest.mark.redis
 @needs_redis
 def test_receipt_job_is_processed_by_a_real_rq_worker(rq_app, offices, submit):
     receipt = submit()
     [row] = outbox_rows("receipt")
     assert row.status == "pending"  # queued in Redis, not yet delivered
-    assert len(jobs.get_queue()) == 2  # receipt + new-case notice
+    assert len(jobs.get_queue()) == 1  # one job for the commit: receipt + new-case notice
     proc = run_worker_burst(rq_app)
     assert proc.returncode == 0, proc.stderr[-2000:]
     [row] = outbox_rows("receipt")
