@@ -35,6 +35,9 @@ class Case(db.Model):
                  postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN)),
         # Search and keyset pagination: newest first within an office.
         sa.Index("ix_case_office_created", "office_id", "created_at", "id"),
+        # A month's backlog candidates: not closed (or closed after the month) AND received before its end, both
+        # conditions in the index (with closed_at alone, every case received after the month was read and dropped).
+        sa.Index("ix_case_closed_created", "closed_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +67,7 @@ class Case(db.Model):
     tracking_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # backlog candidates
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # backlog candidates: ix_case_closed_created
     outcome: Mapped[str | None] = mapped_column(sa.String(40))
     # Denormalised by the SLA engine on every state change: the nearest due instant of a running clock.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

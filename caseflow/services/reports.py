@@ -127,10 +127,12 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
             CaseEvent.kind, CaseEvent.office_id, sa.func.count(), where=[CaseEvent.kind.in_(COUNTED)])
             .group_by(CaseEvent.kind, CaseEvent.office_id)):
         counters[str(office)][COUNTED[ev_kind]] += n
-    # A case's "received" event is at its created_at: the month's complaints are found by the case row (few),
-    # each with its receipt event for the office that received it.
+    # A case's "received" event is at its created_at (intake writes both from one instant): the month's
+    # complaints are found by the case row (few), each with its receipt event for the office that received it,
+    # probed by (case, instant) in ix_case_event_case_at instead of reading every event of the case.
     complaints = (sa.select(CaseEvent.office_id, Case.complaint_ground, sa.func.count())
-                  .join(CaseEvent, sa.and_(CaseEvent.case_id == Case.id, CaseEvent.kind == "received"))
+                  .join(CaseEvent, sa.and_(CaseEvent.case_id == Case.id, CaseEvent.at == Case.created_at,
+                                           CaseEvent.kind == "received"))
                   .where(Case.created_at >= start, Case.created_at < end, Case.kind == "complaint", *case_filter)
                   .group_by(CaseEvent.office_id, Case.complaint_ground))
     for office, ground, n in _rows(complaints):
