@@ -105,7 +105,11 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     start, end = bounds(month, cal)
     if db.session.get_bind().dialect.name == "postgresql":
         # These scans are a few tens of milliseconds each; PostgreSQL's JIT would spend as long compiling them.
-        db.session.execute(sa.text("SET LOCAL jit = off"))
+        # And each is planned for its month's bounds: once the driver has prepared a statement (after five runs
+        # in a process), PostgreSQL may switch to one generic plan for any bounds, which for the backlog
+        # candidates read 190,000 cases instead of 8,000 (250 ms instead of 7 ms in a 12-month trend).
+        db.session.execute(sa.text("SELECT set_config('jit', 'off', true), "  # true: for this transaction only
+                                   "set_config('plan_cache_mode', 'force_custom_plan', true)"))
     case_filter = []
     if category_id:
         case_filter.append(Case.category_id == category_id)

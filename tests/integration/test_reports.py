@@ -220,3 +220,22 @@ def test_computing_a_month_leaves_the_garbage_collector_as_it_found_it(october, 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_reports_planner_settings_end_with_its_transaction(october, is_postgres):
+    """On PostgreSQL a month is computed with JIT off and a plan per month's bounds; a pooled connection must not
+    carry those settings into the next request's transaction."""
+    if not is_postgres:
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
+    import sqlalchemy as sa
+
+    def settings():
+        return tuple(db.session.execute(sa.text("SELECT current_setting('jit'), current_setting('plan_cache_mode')"))
+                     .one())
+
+    before = settings()
+    db.session.rollback()
+    reports.compute(OCT)
+    assert settings() == ("off", "force_custom_plan")
+    db.session.rollback()
+    assert settings() == before
