@@ -42,7 +42,7 @@ from ..models import Case, CaseEvent, HandslagetMeasure, MonthlyReport, Office, 
 from ..models.survey import FACTORS, NKI_QUESTIONS
 from . import sla, surveys
 from .errors import Forbidden, InvalidInput
-from .unit import add_outbox, commit
+from .unit import add_outbox, commit, core
 
 
 def require_reader(user) -> None:
@@ -78,7 +78,7 @@ def _rows(stmt: sa.Select) -> list[sa.Row]:
     """Plain rows of a column query on the session's connection: no ORM result processing, which for the month's
     tens of thousands of rows cost as much as the SQL itself; all fetched at once (iterating the result fetched
     them one call per row, a third of a month's computation at a million cases)."""
-    return db.session.connection().execute(stmt).all()
+    return core().execute(stmt).all()
 
 
 def _collector_paused(func):
