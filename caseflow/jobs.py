@@ -107,11 +107,8 @@ def deliver_outbox_rows(outbox_ids: list[int]) -> list[str]:
 
 
 def deliver_outbox(outbox_id: int) -> str:
-    """One row (jobs queued by an earlier version are still in Redis after an upgrade)."""
-    from .services import outbox
-
-    with app_context():
-        return outbox.deliver(outbox_id)
+    """One row: the job of earlier versions, which may still be queued in Redis after an upgrade."""
+    return deliver_outbox_rows([outbox_id])[0]
 
 
 def retry_outbox() -> int:

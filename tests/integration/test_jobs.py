@@ -156,3 +156,14 @@ def test_sla_sweep_runs_in_a_real_rq_worker_and_its_breach_mail_is_delivered(rq_
     breach = [r for r in outbox_rows() if r.payload["template"] == "sla_breach"]
     assert breach and all(r.status == "sent" for r in breach)
     assert breach[0].result["to"] == "lead@sbk.test"
+
+
+def test_a_one_row_job_queued_before_the_upgrade_still_delivers_its_row_once(app, submit):
+    app.config["REDIS_URL"] = None
+    submit()
+    row = outbox_rows("receipt")[0]
+    row.status, row.sent_at, row.attempts = "pending", None, 0
+    db.session.commit()
+    assert jobs.deliver_outbox(row.id) == "sent"
+    assert jobs.deliver_outbox(row.id) == "sent"  # run twice (a retried job): nothing sent again
+    assert outbox_rows("receipt")[0].attempts == 1
