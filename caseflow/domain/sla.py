@@ -51,9 +51,17 @@ def base_due(cal: BusinessCalendar, spec: ClockSpec, start: datetime) -> datetim
     raise ValueError(f"unknown clock unit {spec.unit!r}")
 
 
-def days_paused(pauses: Sequence[Pause]) -> int:
-    """Calendar-week clocks: total wall-clock pause time / 24 h, rounded up (two 3-hour pauses = 1 day)."""
-    total = sum(((pe - ps) for ps, pe in pauses if pe is not None), timedelta(0))
+def wall_clock(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
+    """Local wall-clock time from a to b: what a clock on the office wall shows passing (across the end of DST
+    the night has 25 hours of absolute time but 24 on the wall)."""
+    tz = cal.tz
+    return b.astimezone(tz).replace(tzinfo=None) - a.astimezone(tz).replace(tzinfo=None)
+
+
+def days_paused(cal: BusinessCalendar, pauses: Sequence[Pause]) -> int:
+    """Calendar-week clocks: "the total local wall-clock time of the clock's pauses divided by 24 hours and
+    rounded up" (two 3-hour pauses = 1 day; 47 h 30 min on the wall over the end of DST = 2 days)."""
+    total = sum((wall_clock(cal, ps, pe) for ps, pe in pauses if pe is not None), timedelta(0))
     return math.ceil(total / DAY) if total > timedelta(0) else 0
 
 
@@ -106,7 +114,7 @@ def _apply_pauses(due: datetime, ordered: Sequence[Pause], extend) -> tuple[date
 def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered: Sequence[Pause]) -> ClockState:
     due, counted, paused = _apply_pauses(
         cal.add_calendar_weeks(start, spec.target), ordered,
-        lambda _due, _ps, _pe, counted: cal.add_calendar_weeks(start, spec.target, extra_days=days_paused(counted)))
+        lambda _due, _ps, _pe, counted: cal.add_calendar_weeks(start, spec.target, extra_days=days_paused(cal, counted)))
     if paused:
         return ClockState(None, None, tuple(counted), paused=True)
     span = (due - start) - _paused_wall(counted, start, due)
@@ -154,6 +162,17 @@ def is_in_time(share: Fraction) -> bool:
     return share <= 1
 
 
+def breach_instant(cal: BusinessCalendar, spec: ClockSpec, due: datetime) -> datetime:
+    """"The first instant at which the share exceeds 1": a clock is breached when ``now > breach_instant``.
+
+    Working-hour and working-day clocks: the first moment of working time at or after the due (a day clock due
+    Wednesday 17:00 is breached from Thursday 08:00, not at 17:00:01; an hour clock due at 11:00 on a working
+    day from 11:00). Week clocks: the due instant itself (calendar time passes every instant)."""
+    if spec.unit == CALENDAR_WEEKS:
+        return due
+    return cal.instant_at(cal.position(due) + 1) - timedelta(microseconds=1)
+
+
 # -- PBL (plan- och bygglagen) -------------------------------------------------------------------------------
 COMPLETION_WINDOW_DAYS = 21  # PBL 9:27: a completion requested within 3 weeks moves the start
 
@@ -170,12 +189,14 @@ def pbl_due(cal: BusinessCalendar, start: datetime, weeks: int, extension_weeks:
     return cal.add_calendar_weeks(start, weeks + extension_weeks)
 
 
-def pbl_fee_reduction(due: datetime, decided_at: datetime) -> tuple[int, Fraction]:
-    """PBL 12:8a: (weeks late, reduction as a share of the fee). Weeks late = ceil(time past the deadline /
-    7 days); the fee is reduced by one fifth per started week, to nothing after five weeks."""
-    if decided_at <= due:
+def pbl_fee_reduction(cal: BusinessCalendar, due: datetime, decided_at: datetime) -> tuple[int, Fraction]:
+    """PBL 12:8a: (weeks late, reduction as a share of the fee). "Weeks late = ceil(local wall-clock time past
+    the deadline / 7 days); reduction = min(weeks late, 5) / 5 of the fee" (6 days 23 h 30 min on the wall
+    across the end of DST is one started week, though it is 7 days of absolute time)."""
+    late = wall_clock(cal, due, decided_at)
+    if late <= timedelta(0):
         return 0, Fraction(0)
-    weeks = math.ceil((decided_at - due) / timedelta(days=7))
+    weeks = math.ceil(late / timedelta(days=7))
     return weeks, Fraction(min(weeks, 5), 5)
 
 

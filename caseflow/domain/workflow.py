@@ -52,5 +52,20 @@ def next_status(status: str, action: str) -> str:
         raise IllegalTransition(action, status) from None
 
 
+def waiting_intervals(transitions) -> list[tuple]:
+    """The intervals in which the case waited on the company (status ``awaiting_customer``), from its status
+    changes ``(at, status_after)`` in time order. A wait still going at the end is ``(start, None)``."""
+    out, since = [], None
+    for at, status in transitions:
+        if status == AWAITING_CUSTOMER and since is None:
+            since = at
+        elif status != AWAITING_CUSTOMER and since is not None:
+            out.append((since, at))
+            since = None
+    if since is not None:
+        out.append((since, None))
+    return out
+
+
 def is_open(status: str) -> bool:
     return status in OPEN_STATUSES

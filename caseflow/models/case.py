@@ -74,6 +74,7 @@ class Case(db.Model):
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the clock with the nearest due instant turns at risk (queue filter "at risk").
     next_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "overdue" from here on, not from due
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_text: Mapped[str | None] = mapped_column(sa.Text)
     # PBL 12:8a: share of the fee to reduce (0..1) when a statutory deadline was missed, set at decision.

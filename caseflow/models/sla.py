@@ -45,7 +45,7 @@ class SlaClock(db.Model):
         sa.Index("ix_sla_clock_warn_pending", "warn_at",
                  postgresql_where=sa.text("stopped_at IS NULL AND warned_at IS NULL"),
                  sqlite_where=sa.text("stopped_at IS NULL AND warned_at IS NULL")),
-        sa.Index("ix_sla_clock_breach_pending", "due_at",
+        sa.Index("ix_sla_clock_breach_pending", "breach_at",
                  postgresql_where=sa.text("stopped_at IS NULL AND breached_at IS NULL"),
                  sqlite_where=sa.text("stopped_at IS NULL AND breached_at IS NULL")),
     )
@@ -61,6 +61,9 @@ class SlaClock(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: waiting for a PBL completion
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None while paused or waiting
     warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The breach instant (domain.sla.breach_instant): breached when now is past it. For working-time clocks the
+    # first moment of working time at or after the due, so a clock due at 17:00 is not breached overnight.
+    breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pauses: Mapped[list] = mapped_column(sa.JSON, default=list)  # closed pauses [[start iso, end iso], ...]
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

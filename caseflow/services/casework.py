@@ -274,7 +274,7 @@ def reopen(user: User, case_id: int, reason: str, now: datetime) -> Case:
     old, new = _transition(case, "reopen")
     case.closed_at = None
     record(case, "reopened", now, actor=user, reason=reason, status_before=old, status_after=new)
-    sla.refresh_case(case)
+    sla.on_reopened(case, now, user)
     commit()
     return case
 

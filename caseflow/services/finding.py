@@ -21,15 +21,15 @@ from .errors import Forbidden, valid_id
 class QueueFilter:
     mine: bool = False
     unassigned: bool = False
-    at_risk: bool = False  # past the warning instant of the nearest clock, not yet due
-    breached: bool = False  # past the nearest due instant
+    at_risk: bool = False  # past the warning instant of the nearest clock, not yet breached
+    breached: bool = False  # past the nearest clock's breach instant (not merely its due)
 
 
 # What a queue row shows (the officer's page and the API's queue): the rest of the row stays in the database.
 _QUEUE_COLUMNS = (
     load_only(Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject, Case.company_name,
               Case.company_id, Case.category_id, Case.assignee_id, Case.office_id, Case.next_due_at,
-              Case.next_warn_at, Case.created_at),
+              Case.next_warn_at, Case.next_breach_at, Case.created_at),
     joinedload(Case.company).load_only(Company.id, Company.org_number, Company.is_personal),
     joinedload(Case.assignee).load_only(User.id, User.name),  # categories: from services.config
 )
@@ -51,7 +51,8 @@ _QUEUE_SHAPES = {
     "cases": lambda: sa.select(Case).options(*_QUEUE_COLUMNS),
     "rows": lambda: sa.select(
         Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject, Case.company_name,
-        Case.category_id, Case.next_due_at, Case.next_warn_at, Case.created_at, Company.org_number,
+        Case.category_id, Case.next_due_at, Case.next_warn_at, Case.next_breach_at, Case.created_at,
+        Company.org_number,
         Company.is_personal, User.name.label("assignee_name"),
     ).outerjoin(Company, Company.id == Case.company_id).outerjoin(User, User.id == Case.assignee_id),
 }
@@ -76,9 +77,9 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
         if filt.unassigned:
             q = q.where(Case.assignee_id.is_(None))
         if filt.at_risk:
-            q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_due_at >= sa.bindparam("now"))
+            q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_breach_at >= sa.bindparam("now"))
         if filt.breached:
-            q = q.where(Case.next_due_at < sa.bindparam("now"))
+            q = q.where(Case.next_breach_at < sa.bindparam("now"))
         # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's
         # size.
         stmt = _queue_statements[key] = q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id) \
@@ -191,7 +192,7 @@ def lead_overview(user: User, now: datetime | None = None) -> Overview:
     open_in_scope = sa.and_(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
     rows = db.session.execute(
         sa.select(Case.assignee_id, sa.func.count(),
-                  sa.func.sum(sa.case((Case.next_due_at < now, 1), else_=0)))
+                  sa.func.sum(sa.case((Case.next_breach_at < now, 1), else_=0)))
         .where(open_in_scope).group_by(Case.assignee_id)
     ).all()
     per = {aid: (n, int(b or 0)) for aid, n, b in rows}

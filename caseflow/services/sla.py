@@ -15,9 +15,10 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from ..domain import sla as rules
+from ..domain import workflow
 from ..domain.calendar import BusinessCalendar
 from ..extensions import db
-from ..models import Case, Category, SlaClock, SlaPolicy, User
+from ..models import Case, CaseEvent, Category, SlaClock, SlaPolicy, User
 from ..models.sla import CalendarSettings
 from . import config
 from .unit import add_outbox, record
@@ -111,12 +112,14 @@ def pauses_of(clock: SlaClock) -> list[rules.Pause]:
 def recompute(clock: SlaClock, cal: BusinessCalendar) -> None:
     """Due and warning instants from start and pauses (None while paused or waiting for a completion)."""
     if clock.started_at is None:
-        clock.due_at = clock.warn_at = None
+        clock.due_at = clock.warn_at = clock.breach_at = None
         return
-    state = rules.clock_state(cal, spec_of(clock), clock.started_at, pauses_of(clock))
+    spec = spec_of(clock)
+    state = rules.clock_state(cal, spec, clock.started_at, pauses_of(clock))
     clock.due_at, clock.warn_at = state.due, state.warn_at
     if clock.name == PBL:  # the statutory rule itself: (10 + extension) weeks, 1930:173 applied once
         clock.due_at = rules.pbl_due(cal, clock.started_at, clock.target, clock.extension_weeks or 0)
+    clock.breach_at = rules.breach_instant(cal, spec, clock.due_at) if clock.due_at is not None else None
 
 
 def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
@@ -151,12 +154,14 @@ def clocks_of(case: Case) -> list[SlaClock]:
 
 
 def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:
-    """Denormalise the nearest due instant (and its warning instant) of running clocks onto the case."""
+    """Denormalise the nearest due instant (and its warning and breach instants) of running clocks onto the
+    case. The breach instant grows with the due instant, so the nearest due has the nearest breach."""
     clocks = clocks_of(case) if clocks is None else clocks
     running = [c for c in clocks if c.stopped_at is None and c.due_at is not None]
     nearest = min(running, key=lambda c: c.due_at, default=None)
     case.next_due_at = nearest.due_at if nearest else None
     case.next_warn_at = nearest.warn_at if nearest else None
+    case.next_breach_at = nearest.breach_at if nearest else None
     fr = next((c for c in clocks if c.name == FIRST_RESPONSE), None)
     case.first_response_due_at = fr.due_at if fr else None
 
@@ -166,11 +171,23 @@ def response_hours(case: Case, at: datetime) -> float:
     return calendar().working_time_between(case.created_at, at) / HOUR
 
 
+_STATUS_CHANGES = (sa.select(CaseEvent.at, CaseEvent.data["status_after"].as_string())
+                   .where(CaseEvent.case_id == sa.bindparam("case_id"),
+                          CaseEvent.data["status_after"].as_string().is_not(None))
+                   .order_by(CaseEvent.at, CaseEvent.id))
+
+
+def waiting_intervals(case: Case) -> list[rules.Pause]:
+    """When the case waited on the company (status ``awaiting_customer``), from its recorded status changes."""
+    return workflow.waiting_intervals(db.session.execute(_STATUS_CHANGES, {"case_id": case.id}).all())
+
+
 def resolution_hours(case: Case, at: datetime) -> float:
-    """Resolution time if it stops at ``at``: working hours from receipt minus the resolution clock's paused
-    working time (a pause still open runs to ``at``)."""
-    clock = next((c for c in clocks_of(case) if c.name == RESOLUTION), None)
-    return calendar().working_time_outside(case.created_at, at, pauses_of(clock) if clock else ()) / HOUR
+    """Resolution time if it stops at ``at`` (DOMAIN "Report definitions"): working hours from receipt minus the
+    working time the case waited on the company in between (a wait still open runs to ``at``). Subtracted on
+    every kind of case, PBL cases too, and whether or not a clock's due had passed: it measures how long the
+    municipality held the case, whatever the clocks do."""
+    return calendar().working_time_outside(case.created_at, at, waiting_intervals(case)) / HOUR
 
 
 def _stop(case: Case, clock: SlaClock, now: datetime, reason: str, actor, cal: BusinessCalendar) -> None:
@@ -187,6 +204,24 @@ def _stop(case: Case, clock: SlaClock, now: datetime, reason: str, actor, cal: B
     if clock.in_time is False and clock.breached_at is None:
         clock.breached_at = now
         record(case, "sla_breach", now, clock=clock.name, due_at=_iso(clock.due_at), at_stop=True)
+
+
+# Clocks that a decision stops: closing without a decision stops them too, and reopening sets them running again.
+DECISION_CLOCKS = (RESOLUTION, PBL, FL12)
+
+
+def on_reopened(case: Case, now: datetime, actor: User) -> None:
+    """Reopening a case closed without a decision sets its answered/decision clocks running again "as if it had
+    never stopped": same start, same due (the closed interval counts as running time); the verdict is taken at
+    the next stop. A clock already breached stays breached."""
+    cal = calendar()
+    clocks = clocks_of(case)
+    for c in clocks:
+        if c.name in DECISION_CLOCKS and c.stopped_at is not None and c.stop_reason == "closed":
+            c.stopped_at = c.stop_reason = c.in_time = None
+            recompute(c, cal)
+            record(case, "clock_restarted", now, actor=actor, clock=c.name, due_at=_iso(c.due_at))
+    refresh_case(case, clocks)
 
 
 def on_public_staff_message(case: Case, now: datetime, actor: User) -> None:
@@ -248,7 +283,7 @@ def on_decided(case: Case, now: datetime, actor: User) -> None:
         if c.name in (RESOLUTION, PBL, FL12) and c.stopped_at is None:
             _stop(case, c, now, "decided", actor, cal)
             if c.name == PBL and c.due_at is not None:
-                weeks, share = rules.pbl_fee_reduction(c.due_at, now)
+                weeks, share = rules.pbl_fee_reduction(cal, c.due_at, now)
                 case.fee_reduction = float(share)
                 if weeks:
                     record(case, "pbl_fee_reduction", now, actor=actor, weeks_late=weeks,
@@ -304,11 +339,14 @@ def sweep(now: datetime, batch: int = 1000) -> dict[str, int]:
     from .unit import commit
 
     counts = {"warnings": 0, "breaches": 0}
-    for kind, stamp, instant in (("warnings", SlaClock.warned_at, SlaClock.warn_at),
-                                 ("breaches", SlaClock.breached_at, SlaClock.due_at)):
+    # A warning from its instant on; a breach only once the breach instant has passed (DOMAIN "Exact
+    # definitions": never at ``now > due`` — a day clock due Wednesday 17:00 is breached from Thursday 08:00).
+    for kind, stamp, instant, crossed in (
+            ("warnings", SlaClock.warned_at, SlaClock.warn_at, SlaClock.warn_at <= now),
+            ("breaches", SlaClock.breached_at, SlaClock.breach_at, SlaClock.breach_at < now)):
         while True:
             ids = db.session.scalars(
-                sa.select(SlaClock.id).where(SlaClock.stopped_at.is_(None), stamp.is_(None), instant <= now,
+                sa.select(SlaClock.id).where(SlaClock.stopped_at.is_(None), stamp.is_(None), crossed,
                                              SlaClock.paused_since.is_(None))
                 .order_by(instant).limit(batch)
             ).all()
@@ -334,7 +372,7 @@ def sweep(now: datetime, batch: int = 1000) -> dict[str, int]:
 
 
 CLOCK_EVENTS = ("clock_stopped", "clock_paused", "clock_resumed", "clock_started", "sla_warning", "sla_breach",
-                "pbl_extended", "clock_waiting_for_completion")
+                "pbl_extended", "clock_waiting_for_completion", "clock_restarted")
 
 
 def clock_history(events) -> dict[str, list]:

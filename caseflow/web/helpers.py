@@ -99,13 +99,15 @@ _NO_CLOCK, _OVERDUE = _l("No running clock"), _l("Overdue by %(t)s")
 _AT_RISK, _LEFT = _l("At risk: %(t)s left"), _l("%(t)s left")
 _MINUTES, _WORKING_HOURS = _l("%(n)s min"), _l("%(n)s working h")
 def due_state(due: datetime | None, now: datetime, warn_at: datetime | None = None,
-              language: str | None = None, cal=None) -> dict:
-    """How a due instant reads in a list: working time left, or overdue; state for colour *and* words."""
+              language: str | None = None, cal=None, breach_at: datetime | None = None) -> dict:
+    """How a due instant reads in a list: working time left, or overdue; state for colour *and* words.
+    Overdue only past the breach instant (a day clock due at 17:00 is not overdue until the next working
+    morning); ``breach_at`` None falls back to the due instant."""
     language = language or lang()
     if due is None:
         return {"state": "none", "label": _once(_NO_CLOCK, language)}
     cal = cal or sla_calendar()
-    if now > due:
+    if now > (breach_at or due):
         overdue = _fmt_hours(cal.working_time_between(due, now), language)
         return {"state": "breached", "label": _once(_OVERDUE, language) % {"t": overdue}}
     left = _fmt_hours(cal.working_time_between(now, due), language)
@@ -137,7 +139,7 @@ def queue_rows(cases, now: datetime) -> list[QueueRow]:
     rows = []
     for c in cases:
         category = snap.category(c.category_id)
-        due = due_state(c.next_due_at, now, c.next_warn_at, language, cal)
+        due = due_state(c.next_due_at, now, c.next_warn_at, language, cal, c.next_breach_at)
         rows.append(QueueRow(
             case=c, state=due["state"], label=due["label"], kind=_once(KIND_LABELS[c.kind], language),
             status=_once(STAFF_STATUS_LABELS[c.status], language), due_at=local_dt(c.next_due_at, tz=tz),
@@ -170,7 +172,7 @@ def clock_view(clock, now: datetime, cal) -> dict:
     if clock.paused_since is not None:
         return {"state": "paused", "label": _l("Paused since %(when)s (waiting for the company)",
                                                when=local_dt(clock.paused_since)), "verdict": ""}
-    due = due_state(clock.due_at, now)
+    due = due_state(clock.due_at, now, breach_at=clock.breach_at)
     if clock.unit == "calendar_weeks" and due["state"] != "breached":
         days = (clock.due_at - now).days
         due = dict(due, label=_l("%(n)s days left", n=days))

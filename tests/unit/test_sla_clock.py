@@ -16,6 +16,7 @@ from caseflow.domain.sla import (
     clock_state,
     completion_request_moves_start,
     days_paused,
+    breach_instant,
     elapsed_share,
     fl12_flag_date,
     pbl_due,
@@ -77,10 +78,10 @@ def test_answer_after_hours_on_the_due_day_is_still_in_time():
 
 
 def test_week_clock_pause_counts_whole_days_rounded_up():
-    assert days_paused([(local(2026, 1, 5, 10), local(2026, 1, 8, 10))]) == 3
-    assert days_paused([(local(2026, 1, 5, 17), local(2026, 1, 6, 10))]) == 1  # 17 h overnight
-    assert days_paused([(local(2026, 1, 5, 9), local(2026, 1, 5, 12)),
-                        (local(2026, 1, 7, 9), local(2026, 1, 7, 12))]) == 1  # two 3-hour pauses
+    assert days_paused(CAL, [(local(2026, 1, 5, 10), local(2026, 1, 8, 10))]) == 3
+    assert days_paused(CAL, [(local(2026, 1, 5, 17), local(2026, 1, 6, 10))]) == 1  # 17 h overnight
+    assert days_paused(CAL, [(local(2026, 1, 5, 9), local(2026, 1, 5, 12)),
+                             (local(2026, 1, 7, 9), local(2026, 1, 7, 12))]) == 1  # two 3-hour pauses
 
 
 def test_week_clock_with_pause_applies_1930_173_once_to_the_result():
@@ -142,7 +143,7 @@ def test_pbl_extension_is_at_most_the_original_period():
 ])
 def test_pbl_fee_reduction_is_one_fifth_per_started_week(late, weeks, share):
     due = local(2026, 5, 11, 23, 59, 59)
-    assert pbl_fee_reduction(due, due + late) == (weeks, share)
+    assert pbl_fee_reduction(CAL, due, due + late) == (weeks, share)
 
 
 def test_fl12_six_month_date_handles_month_ends():
@@ -197,3 +198,65 @@ def test_working_clock_due_instants_fall_in_working_time(spec, start, raw):
     assume(spec.unit != CALENDAR_WEEKS)
     due = clock_state(CAL, spec, start, _pauses(start, raw)).due
     assert CAL.is_working_time(due) or CAL.is_working_time(due - timedelta(microseconds=1))
+
+
+# -- DST: wall-clock arithmetic (DOMAIN "Exact definitions") --------------------------------------------------------
+def test_fee_reduction_counts_weeks_late_on_the_wall_clock_across_the_end_of_dst():
+    """"weeks late = ceil(local wall-clock time past the deadline / 7 days)": 6 days 23 h 30 min on the wall across
+    the last Sunday of October (25 Oct 2026) is 7 days of absolute time, yet one started week, 1/5."""
+    # As stored: UTC instants (with the zone's own tzinfo Python would subtract wall-clock times and hide the rule)
+    due = local(2026, 10, 20, 23, 59, 59).astimezone(UTC)
+    decided = local(2026, 10, 27, 23, 29, 59).astimezone(UTC)  # 6 d 23 h 30 min on the wall; 7 d 0 h 30 min absolute
+    assert decided - due == timedelta(days=7, minutes=30)
+    assert pbl_fee_reduction(CAL, due, decided) == (1, Fraction(1, 5))
+
+
+def test_fee_reduction_counts_a_full_wall_week_across_the_start_of_dst_as_one():
+    """Across the last Sunday of March the wall week has 167 absolute hours: 7 wall days late is still 1 week."""
+    due = local(2027, 3, 23, 23, 59, 59).astimezone(UTC)
+    assert pbl_fee_reduction(CAL, due, local(2027, 3, 30, 23, 59, 59).astimezone(UTC)) == (1, Fraction(1, 5))
+    assert pbl_fee_reduction(CAL, due, local(2027, 3, 31, 0, 0, 0).astimezone(UTC)) == (2, Fraction(2, 5))
+
+
+def test_week_clock_pause_days_are_wall_clock_time_across_the_end_of_dst():
+    """"The days paused are the total local wall-clock time of the clock's pauses divided by 24 hours and rounded
+    up": 47 h 30 min on the wall over the end of DST (48 h 30 min absolute) is 2 days, not 3."""
+    pause = (local(2026, 10, 24, 8, 0).astimezone(UTC), local(2026, 10, 26, 7, 30).astimezone(UTC))
+    assert pause[1] - pause[0] == timedelta(hours=48, minutes=30)
+    assert days_paused(CAL, [pause]) == 2
+
+
+# -- the breach instant ----------------------------------------------------------------------------------------------
+def test_day_clock_due_wednesday_17_is_breached_from_thursday_08_not_17_00_01():
+    """"for working-hour and working-day clocks the first moment of working time after the due (a day clock due
+    Wednesday 17:00 is breached from Thursday 08:00, not at 17:00:01)"."""
+    due = local(2026, 11, 25, 17)
+    assert breach_instant(CAL, TWO_DAYS, due) == local(2026, 11, 26, 8)
+
+
+def test_hour_clock_due_inside_working_hours_is_breached_right_after_its_due():
+    due = local(2026, 11, 25, 11)
+    assert breach_instant(CAL, ClockSpec(WORKING_HOURS, 4), due) == due
+
+
+def test_urgent_clock_due_friday_17_is_breached_from_monday_08_over_a_weekend():
+    due = local(2026, 11, 27, 17)
+    assert breach_instant(CAL, ClockSpec(WORKING_HOURS, 4), due) == local(2026, 11, 30, 8)
+
+
+def test_week_clock_is_breached_right_after_its_due_instant():
+    """"for week clocks the due instant itself"."""
+    due = local(2026, 12, 17, 23, 59, 59)
+    assert breach_instant(CAL, ClockSpec(CALENDAR_WEEKS, 2), due) == due
+
+
+def test_share_is_one_until_the_breach_instant_and_above_one_right_after():
+    """An urgent case answered at 17:40 whose 4-working-hour clock was due at 17:00 is in time."""
+    spec = ClockSpec(WORKING_HOURS, 4)
+    start = local(2026, 11, 25, 13)
+    due = clock_state(CAL, spec, start).due
+    assert due == local(2026, 11, 25, 17)
+    assert elapsed_share(CAL, spec, start, [], due, local(2026, 11, 25, 17, 40)) == 1
+    breach = breach_instant(CAL, spec, due)
+    assert elapsed_share(CAL, spec, start, [], due, breach) == 1
+    assert elapsed_share(CAL, spec, start, [], due, breach + timedelta(seconds=1)) > 1

@@ -1,0 +1,137 @@
+"""The clock and report facts that the monthly figures are built from, each checked against the sentence of the
+definitions (docs/domain.md "Exact definitions", "Report definitions") it implements, through the services on
+the real database."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from caseflow.extensions import db
+from caseflow.models import Case, CaseEvent, Outbox, SlaClock
+from caseflow.services import casework, finding, public, sla
+
+STHLM = ZoneInfo("Europe/Stockholm")
+
+
+def local(y, mo, d, h=0, mi=0):
+    return datetime(y, mo, d, h, mi, tzinfo=STHLM)
+
+
+def clocks(case_id):
+    db.session.expire_all()
+    return {c.name: c for c in db.session.scalars(sa.select(SlaClock).where(SlaClock.case_id == case_id))}
+
+
+def events(case_id, kind):
+    return db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == kind)
+                              .order_by(CaseEvent.at, CaseEvent.id)).all()
+
+
+@pytest.fixture
+def officer(make_user, offices):
+    return lambda code="samhallsbyggnad": make_user("officer", offices[code])
+
+
+# -- 3. resolution time: every wait on the company is subtracted ----------------------------------------------------
+def test_resolution_time_subtracts_a_wait_on_the_company_that_began_after_the_due(submit, officer):
+    """"The waiting time is subtracted on every kind of case ... and also for a wait that began after a clock's due
+    instant (which does not move that due)"."""
+    o = officer("naringsliv")
+    r = submit("foretagslots", kind="question", when=local(2026, 11, 2, 8))  # Mon 08:00; answered due +5 days
+    casework.request_completion(o, r.case_id, "Vilket fastighetsnummer gäller det?", local(2026, 11, 10, 8))
+    public.answer(r.token, "Norrköping Spinnrocken 3.", local(2026, 11, 11, 8))  # waited 9 working hours
+    casework.close(o, r.case_id, "answered", local(2026, 11, 12, 8), comment="Svar skickat.")
+    closed = events(r.case_id, "closed")[0]
+    # Mon 2 Nov 08:00 -> Thu 12 Nov 08:00 = 8 working days x 9 h = 72 h, minus the 9 h wait = 63 h
+    assert closed.hours == pytest.approx(63.0)
+    assert clocks(r.case_id)["resolution"].in_time is False  # the wait after the due did not move the due
+
+
+def test_resolution_time_subtracts_the_wait_on_a_pbl_case_whose_statutory_clock_does_not_pause(submit, officer):
+    """"also on PBL cases, whose statutory clock does not pause, but the municipality did not hold the case"."""
+    o = officer()
+    r = submit("bygglov", when=local(2026, 3, 2, 8))  # Mon 08:00
+    casework.request_completion(o, r.case_id, "Komplettera med situationsplan.", local(2026, 3, 3, 8))
+    public.answer(r.token, "Situationsplan bifogad.", local(2026, 3, 5, 8))  # Tue 08 -> Thu 08: 18 h waited
+    casework.decide(o, r.case_id, "granted", "Bygglov beviljas.", local(2026, 3, 6, 8))  # Fri 08:00
+    decided = events(r.case_id, "decided")[0]
+    assert decided.hours == pytest.approx(4 * 9 - 18)
+
+
+# -- 4. reopening sets the answered clock running again -------------------------------------------------------------
+def test_reopened_case_closed_again_late_counts_its_answered_clock_as_late(submit, officer):
+    """"Reopening a case that was closed without a decision sets its answered/decision clock running again as if
+    it had never stopped (same start, same due, the closed interval counts as running time); it stops again at
+    the next decision or closure, and its verdict is taken there"."""
+    o = officer("naringsliv")
+    r = submit("foretagslots", kind="question", when=local(2026, 11, 2, 10))  # answered due Mon 9 Nov 17:00
+    due = clocks(r.case_id)["resolution"].due_at
+    casework.close(o, r.case_id, "answered", local(2026, 11, 3, 10), comment="Svar skickat.")
+    assert clocks(r.case_id)["resolution"].in_time is True
+    casework.reopen(o, r.case_id, "Företaget hade en följdfråga.", local(2026, 11, 5, 10))
+    c = clocks(r.case_id)["resolution"]
+    assert c.stopped_at is None and c.in_time is None and c.due_at == due  # running again, same due
+    assert db.session.get(Case, r.case_id).next_due_at == due
+    casework.close(o, r.case_id, "answered", local(2026, 11, 12, 10), comment="Följdfrågan besvarad.")
+    c = clocks(r.case_id)["resolution"]
+    assert c.in_time is False and c.due_at == due
+    stops = events(r.case_id, "clock_stopped")
+    assert [e.data["in_time"] for e in stops if e.data["clock"] == "resolution"] == [True, False]
+    assert [e.data["clock"] for e in events(r.case_id, "clock_restarted")] == ["resolution"]
+
+
+def test_reopening_after_a_decision_does_not_restart_the_decision_clock(submit, officer):
+    o = officer()
+    r = submit(when=local(2026, 11, 2, 10))
+    casework.decide(o, r.case_id, "granted", "Beviljas.", local(2026, 11, 4, 10))
+    casework.close(o, r.case_id, "granted", local(2026, 11, 4, 11))
+    casework.reopen(o, r.case_id, "Rättelse.", local(2026, 11, 5, 10))
+    assert clocks(r.case_id)["resolution"].stopped_at is not None
+    assert events(r.case_id, "clock_restarted") == []
+
+
+# -- 5. the breach instant ------------------------------------------------------------------------------------------
+def test_urgent_case_answered_at_17_40_after_a_17_00_due_is_in_time_with_no_breach_or_mail(submit, officer,
+                                                                                            make_user, offices):
+    """"Breach events, escalation mails, "overdue" labels and queue colours all use the breach instant, never
+    now > due": a 4-working-hour clock due at 17:00 is breached from 08:00 the next working day."""
+    make_user("lead", offices["samhallsbyggnad"], email="chef@sbk.test")
+    o = officer()
+    r = submit(priority="high", when=local(2026, 11, 25, 13))  # Wed 13:00 -> due Wed 17:00
+    fr = clocks(r.case_id)["first_response"]
+    assert fr.due_at == local(2026, 11, 25, 17)
+    assert fr.breach_at == local(2026, 11, 26, 8)
+    at_1740 = local(2026, 11, 25, 17, 40)
+    assert sla.sweep(at_1740)["breaches"] == 0
+    assert finding.queue(o, finding.QueueFilter(breached=True), now=at_1740) == []
+    casework.reply(o, r.case_id, "Vi tittar på det i kväll.", at_1740)
+    assert clocks(r.case_id)["first_response"].in_time is True
+    assert events(r.case_id, "sla_breach") == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Outbox).where(
+        Outbox.payload["template"].as_string() == "sla_breach")) == 0
+
+
+def test_day_clock_due_at_17_is_breached_by_the_sweep_only_after_08_next_working_day(submit, officer):
+    o = officer()
+    r = submit(when=local(2026, 11, 23, 10))  # first response due Wed 25 Nov 17:00
+    assert sla.sweep(local(2026, 11, 25, 23, 59))["breaches"] == 0
+    assert sla.sweep(local(2026, 11, 26, 8, 0))["breaches"] == 0  # the breach instant itself: share exactly 1
+    assert finding.queue(o, finding.QueueFilter(breached=True), now=local(2026, 11, 26, 7, 59)) == []
+    assert sla.sweep(local(2026, 11, 26, 8, 1))["breaches"] == 1
+    assert [c.id for c in finding.queue(o, finding.QueueFilter(breached=True), now=local(2026, 11, 26, 8, 1))] \
+        == [r.case_id]
+
+
+def test_overdue_label_waits_for_the_breach_instant_not_the_due(app, submit):
+    from caseflow.web.helpers import due_state
+
+    r = submit(when=local(2026, 11, 23, 10))  # first response due Wed 25 Nov 17:00, breached from Thu 08:00
+    case = db.session.get(Case, r.case_id)
+    with app.test_request_context():
+        evening = due_state(case.next_due_at, local(2026, 11, 25, 20), case.next_warn_at,
+                            breach_at=case.next_breach_at)
+        morning = due_state(case.next_due_at, local(2026, 11, 26, 9), case.next_warn_at,
+                            breach_at=case.next_breach_at)
+    assert evening["state"] != "breached"
+    assert morning["state"] == "breached"
