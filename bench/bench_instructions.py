@@ -64,7 +64,8 @@ def main() -> None:
         sys.exit("needs valgrind (apt-get install -y valgrind)")
     url, kinds = sys.argv[1], sys.argv[2:] or ["queue", "case", "submit"]
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-" + secrets.token_hex(8), CASEFLOW_ENV="production",
-               RATELIMIT_ENABLED="0", PYTHONHASHSEED="0", BENCH_EMAIL=f"bench-{secrets.token_hex(4)}@bench.invalid",
+               RATELIMIT_ENABLED="0", PYTHONHASHSEED="0", BASE_URL="https://localhost",
+               BENCH_EMAIL=f"bench-{secrets.token_hex(4)}@bench.invalid",
                BENCH_PASSWORD=secrets.token_urlsafe(12))
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")  # submissions queue their mail as in production
     env.setdefault("RQ_QUEUE", "caseflow-bench-instructions")

@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_security_headers(app)
+    _trust_proxies(app)
     from .cli import register_commands
 
     register_commands(app)
@@ -156,9 +157,31 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` load balancers, the client is the address the outermost of them saw.
+
+    ProxyFix takes the client address (rate limits, gunicorn's access log) and the scheme from as many
+    X-Forwarded-For / -Proto entries as there are proxies, counted from the right: the entries a client wrote
+    itself stand further left and are never read. The host is not taken from X-Forwarded-Host: URLs are
+    built from BASE_URL, and the Host header is checked against it (TRUSTED_HOSTS).
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
+
+
 def _register_security_headers(app: Flask) -> None:
     import re
     import uuid
+
+    from werkzeug.exceptions import SecurityError
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc):
+        """A Host header that is not BASE_URL's (TRUSTED_HOSTS): no URL can be built for it, so no page either."""
+        return "Bad Request: unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.before_request
     def reject_nul_characters():
@@ -189,6 +212,8 @@ def _register_security_headers(app: Flask) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "no-referrer")  # tracking links carry a secret
         resp.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["STRICT_TRANSPORT_SECURITY"]:  # production only: the embedded mode serves plain http
+            resp.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         if getattr(g, "no_store", False):
             resp.headers["Cache-Control"] = "no-store"
         return resp

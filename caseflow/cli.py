@@ -11,8 +11,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def register_commands(app: Flask) -> None:
-    for cmd in (seed_demo_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd, gallring_cmd,
-                create_token_cmd, demo_cmd):
+    for cmd in (seed_demo_cmd, seed_config_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd,
+                gallring_cmd, create_token_cmd, demo_cmd, worker_cmd):
         app.cli.add_command(cmd)
 
 
@@ -33,6 +33,33 @@ def seed_demo_cmd(cases: int) -> None:
     if seed.is_seeded():
         raise click.ClickException("the database already has offices; seed only an empty database")
     _print_logins(seed.seed_demo(cases=cases))
+
+
+@click.command("seed-config")
+@with_appcontext
+def seed_config_cmd() -> None:
+    """Seed the default offices, categories and routing rules into an empty database (no users, no cases);
+    administrators adapt them under /admin/."""
+    from .services import seed
+
+    if seed.is_seeded():
+        raise click.ClickException("the database already has offices; seed only an empty database")
+    offices = seed.seed_configuration()
+    click.echo(f"seeded {len(offices)} offices with their categories and routing rules")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Process what is queued, then exit.")
+@click.option("--cron", is_flag=True, help="Run the periodic-job scheduler instead of a worker (one per deployment).")
+@with_appcontext
+def worker_cmd(burst: bool, cron: bool) -> None:
+    """Run an RQ worker on REDIS_URL's queue (production; as many as needed, under a process supervisor)."""
+    import gc
+
+    from .worker import run
+
+    gc.freeze()  # start-up objects live as long as the process: keep them out of every collection
+    run(current_app._get_current_object(), burst=burst, cron=cron)
 
 
 @click.command("create-user")

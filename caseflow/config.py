@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -43,8 +44,15 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "caseflow <noreply@caseflow.invalid>"),
-        # Absolute links in e-mails (tracking links) need to know where the app is served.
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Where the app is served: every absolute URL (links in e-mails, the API's tracking_url, the OpenAPI
+        # server, Open311 discovery) is built from it, never from the request's Host header. Required in production.
+        "BASE_URL": (env.get("BASE_URL") or "").rstrip("/"),
+        # How many reverse proxies (load balancers) stand in front of the app and append to X-Forwarded-For and
+        # set X-Forwarded-Proto. 0: the headers are ignored (a client could write anything in them).
+        "TRUSTED_PROXIES": env.get("TRUSTED_PROXIES", "0"),
+        # Production: host names accepted in the Host header besides BASE_URL's (comma-separated), e.g. the
+        # address a load balancer's health check uses. Any other host is refused with 400.
+        "EXTRA_TRUSTED_HOSTS": env.get("TRUSTED_HOSTS", ""),
         "TIMEZONE": "Europe/Stockholm",
         "BABEL_DEFAULT_LOCALE": "sv",
         "LANGUAGES": ["sv", "en"],
@@ -82,6 +90,7 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
     }
     cfg.update(overrides)
+    _production_settings(cfg, mode == "production", testing)
     cfg.setdefault("RATELIMIT_STORAGE_URI", env.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://")
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
     if not cfg.get("SECRET_KEY"):
@@ -92,6 +101,38 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         else:
             raise ConfigError("SECRET_KEY must be set (or CASEFLOW_ENV=development for local use).")
     return cfg
+
+
+HSTS_ONE_YEAR = "max-age=31536000; includeSubDomains"
+
+
+def _production_settings(cfg: dict, production: bool, testing: bool) -> None:
+    """BASE_URL, the trusted hosts and proxies, HSTS: the settings a server on the internet depends on.
+
+    Production refuses to start without BASE_URL (a default would put a wrong host into every mailed link)
+    and accepts requests only for BASE_URL's host (Flask's TRUSTED_HOSTS), so a forged Host header can reach
+    no URL and no page. The embedded / development mode serves whatever name the browser used.
+    """
+    if not cfg["BASE_URL"]:
+        if production and not testing:
+            raise ConfigError("BASE_URL must be set in production (e.g. https://foretag.example.se): every "
+                              "link the app mails or returns is built from it.")
+        cfg["BASE_URL"] = "http://127.0.0.1:5000"
+    cfg["BASE_URL"] = str(cfg["BASE_URL"]).rstrip("/")
+    parts = urlsplit(cfg["BASE_URL"])
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"BASE_URL must be an http(s) address such as https://foretag.example.se, "
+                          f"not {cfg['BASE_URL']!r}.")
+    try:
+        cfg["TRUSTED_PROXIES"] = int(cfg["TRUSTED_PROXIES"])
+    except (TypeError, ValueError):
+        cfg["TRUSTED_PROXIES"] = -1
+    if not 0 <= cfg["TRUSTED_PROXIES"] <= 10:
+        raise ConfigError("TRUSTED_PROXIES must be the number of proxies in front of the app (0 to 10).")
+    if production and cfg.get("TRUSTED_HOSTS") is None:
+        extra = [h.strip().lower() for h in str(cfg.get("EXTRA_TRUSTED_HOSTS") or "").split(",") if h.strip()]
+        cfg["TRUSTED_HOSTS"] = [parts.hostname, *extra]
+    cfg.setdefault("STRICT_TRANSPORT_SECURITY", HSTS_ONE_YEAR if production else None)
 
 
 def _retention(text: str) -> dict[str, int]:

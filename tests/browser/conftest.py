@@ -34,6 +34,8 @@ def _missing() -> str | None:
 def live_server(app):
     """The test app served on 127.0.0.1 on a free port, for as long as the test runs."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    if app.config.get("TRUSTED_HOSTS"):  # production mode accepts BASE_URL's host only: add the loopback one
+        app.config["TRUSTED_HOSTS"] = [*app.config["TRUSTED_HOSTS"], "127.0.0.1"]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

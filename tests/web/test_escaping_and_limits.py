@@ -121,7 +121,8 @@ def test_session_cookies_are_secure_httponly_and_samesite_in_production(app_conf
 def test_production_defaults_to_secure_cookies():
     from caseflow.config import from_env
 
-    cfg = from_env("/tmp/caseflow-test-instance", {"CASEFLOW_ENV": "production", "SECRET_KEY": "k"})
+    cfg = from_env("/tmp/caseflow-test-instance", {"CASEFLOW_ENV": "production", "SECRET_KEY": "k",
+                                                         "BASE_URL": "https://foretag.example.se"})
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["SESSION_COOKIE_HTTPONLY"] and cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert cfg["REMEMBER_COOKIE_SECURE"] and cfg["REMEMBER_COOKIE_HTTPONLY"]
 

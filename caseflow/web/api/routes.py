@@ -8,6 +8,7 @@ from ...extensions import limiter
 from ...services import casework, catalog, finding, integrations
 from ...services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ...services.intake import Submission
+from ..urls import base_url, external_url
 from . import bp
 from .errors import error, field_messages
 from .openapi import document
@@ -84,12 +85,12 @@ def _conflict(exc):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document(request.host_url.rstrip("/")))
+    return jsonify(document(base_url()))
 
 
 @bp.get("/docs")
 def docs():
-    return render_template("api/docs.html", spec=document(request.host_url.rstrip("/")))
+    return render_template("api/docs.html", spec=document(base_url()))
 
 
 @bp.get("/kinds")
@@ -126,7 +127,7 @@ def submit_case():
                                                         datetime.now(UTC))
     body = integrations.case_view(case)
     if tracking_token:
-        body["tracking_url"] = url_for("public.track", token=tracking_token, _external=True)
+        body["tracking_url"] = external_url("public.track", token=tracking_token)
     resp = jsonify(body)
     resp.status_code = 201 if created else 200
     resp.headers["Location"] = url_for("api.get_case", reference=case.reference)

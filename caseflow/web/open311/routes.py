@@ -9,6 +9,7 @@ from ...services import open311
 from ...services.errors import Forbidden, InvalidInput, NotFound
 from ..api.errors import field_messages
 from ..api.routes import rate_key
+from ..urls import base_url
 from . import bp
 
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
@@ -80,7 +81,7 @@ def _not_found(exc):
 
 @bp.get("/discovery.<fmt>")
 def discovery(fmt: str):
-    base = request.host_url.rstrip("/") + "/open311/v2"
+    base = base_url() + "/open311/v2"
     return _out(fmt, "discovery", {
         "changeset": "2026-11-27T00:00:00Z", "contact": "Näringslivsavdelningen, Norrköpings kommun",
         "key_service": "API keys are issued by the municipality's administrators.",

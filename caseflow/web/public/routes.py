@@ -10,6 +10,7 @@ from ..i18n import gettext as _
 from ..i18n import lang
 from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
+from ..urls import external_url
 from . import bp
 from .forms import AnswerForm, EmailForm, SubmitForm, SurveyForm
 
@@ -54,7 +55,7 @@ def receipt():
         return redirect(url_for("public.index"))
     g.no_store = True
     return render_template("public/receipt.html", reference=data["reference"],
-                           track_url=url_for("public.track", token=data["token"], _external=True))
+                           track_url=external_url("public.track", token=data["token"]))
 
 
 @bp.get("/track/<token>")
