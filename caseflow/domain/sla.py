@@ -114,7 +114,8 @@ def _apply_pauses(due: datetime, ordered: Sequence[Pause], extend) -> tuple[date
 def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered: Sequence[Pause]) -> ClockState:
     due, counted, paused = _apply_pauses(
         cal.add_calendar_weeks(start, spec.target), ordered,
-        lambda _due, _ps, _pe, counted: cal.add_calendar_weeks(start, spec.target, extra_days=days_paused(cal, counted)))
+        lambda _due, _ps, _pe, counted: cal.add_calendar_weeks(start, spec.target,
+                                                               extra_days=days_paused(cal, counted)))
     if paused:
         return ClockState(None, None, tuple(counted), paused=True)
     span = (due - start) - _paused_wall(counted, start, due)

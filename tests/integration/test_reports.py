@@ -10,7 +10,8 @@ C  complaint (bemötande) received Mon 12 Oct 09:00 at Näringsliv, rerouted to 
    first-response and acknowledgement clocks due Wed 14 Oct 17:00: two breaches at stop, at SBK); the sweep
    on Fri 30 Oct records its resolution breach (due Mon 26 Oct 17:00); open at the month's end.
 D  question at SBK received Mon 28 Sep, answered 29 Sep; closed Fri 2 Oct 10:00; reopened Tue 20 Oct and
-   open at the month's end: closed and reopened in October, backlog, and no resolution time in October.
+   open at the month's end: closed and reopened in October, backlog, and no resolution time in October; its
+   resolution clock runs again from the reopening, so it did not stop in October either.
 E  errand at SBK received Sat 31 Oct 23:30 local (22:30 UTC): October's, and backlog.
 """
 from datetime import UTC, datetime
@@ -74,9 +75,14 @@ def test_month_totals_match_the_hand_calculation(october):
     assert r["first_response_median_h"] == 20 and r["first_response_p90_h"] == pytest.approx(26.4)
     assert r["resolution_n"] == 2
     assert r["resolution_median_h"] == pytest.approx(56.5) and r["resolution_p90_h"] == pytest.approx(71.3)
-    assert r["clocks_stopped"] == 7 and r["within_target"] == pytest.approx(4 / 7)
+    # Stopped in October: first response A (in time), B, C; acknowledgement C; resolution A, B (in time). D's
+    # resolution clock stopped in time on 2 Oct but its reopening on 20 Oct set it running "as if it had never
+    # stopped": running at the month's end, it did not stop in October. 3 of 6 in time.
+    assert (r["clocks_in_time"], r["clocks_stopped"]) == (3, 6) and r["within_target"] == pytest.approx(3 / 6)
     assert r["within_target_by_clock"] == {"first_response": pytest.approx(1 / 3), "acknowledgement": 0,
-                                           "resolution": 1}
+                                           "resolution": 1, "pbl": None, "fl12": None}
+    assert r["clock_counts"]["first_response"] == {"in_time": 1, "stopped": 3}
+    assert r["clock_counts"]["resolution"] == {"in_time": 2, "stopped": 2}
     assert r["breaches"] == 4 and r["reroutes"] == 1 and r["delay_notices"] == 1
     assert r["complaints"] == 1 and r["complaints_per_100"] == 25 and r["complaints_by_ground"] == {"bemotande": 1}
     assert (r["surveys_sent"], r["surveys_answered"]) == (3, 2)
@@ -201,21 +207,23 @@ def test_computing_a_month_leaves_the_garbage_collector_as_it_found_it(october, 
 
     assert gc.isenabled()
     seen = []
-    original = reports._rows
-    monkeypatch.setattr(reports, "_rows", lambda stmt: seen.append(gc.isenabled()) or original(stmt))
+    from caseflow.services.reports import computation
+
+    original = computation._rows
+    monkeypatch.setattr(computation, "_rows", lambda stmt: seen.append(gc.isenabled()) or original(stmt))
     assert reports.compute(OCT)["total"]["received"] == 4
     assert seen and not any(seen) and gc.isenabled()
 
     def failing(stmt):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(reports, "_rows", failing)
+    monkeypatch.setattr(computation, "_rows", failing)
     with pytest.raises(RuntimeError):
         reports.compute(OCT)
     assert gc.isenabled()
     gc.disable()
     try:
-        monkeypatch.setattr(reports, "_rows", original)
+        monkeypatch.setattr(computation, "_rows", original)
         reports.compute(OCT)
         assert not gc.isenabled()
     finally:
@@ -239,3 +247,78 @@ def test_the_reports_planner_settings_end_with_its_transaction(october, is_postg
     assert settings() == ("off", "force_custom_plan")
     db.session.rollback()
     assert settings() == before
+
+
+# -- publishable figures: every share with its counts, the NKI with its question indices ------------------------
+def test_every_share_and_rate_is_published_with_its_numerator_and_denominator(october):
+    """"Every share and rate is published with its numerator and denominator ... so a reader can check the
+    arithmetic": each quotient figure of the registry equals its parts, in total and per office."""
+    from caseflow.domain import figures as registry
+
+    rep = reports.compute(OCT)
+    quotients = [f for f in registry.FIGURES if f.numerator]
+    assert {"within_target", "reopen_rate", "routing_miss_rate", "response_rate", "complaints_per_100"} <= \
+        {f.key for f in quotients}
+    for figs in [rep["total"], *rep["offices"].values()]:
+        for f in quotients:
+            num, den = registry.parts(figs, f.key)
+            value = registry.value(figs, f.key)
+            if not den:
+                assert value is None, f.key
+            else:
+                scale = 100 if f.unit == registry.PER_100 else 1
+                assert value == pytest.approx(scale * num / den), f.key
+
+
+def test_nki_is_published_with_its_three_question_indices_and_respondents(october):
+    db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1], min_answers=2,
+                                    min_answers_compare=10, recipients=""))
+    db.session.commit()
+    r = reports.compute(OCT)["total"]
+    # A answered 6/6/6, B 4/5/6: means 5, 5.5, 6 -> indices 80, 90, 100
+    assert r["nki_question_indices"] == {"q_overall": pytest.approx(80), "q_expectations": pytest.approx(90),
+                                         "q_ideal": pytest.approx(100)}
+    assert r["respondents"] == 2 and r["factor_ratings"]["bemotande"] == 2
+
+
+def test_question_indices_are_withheld_below_the_threshold_like_the_nki(october):
+    r = reports.compute(OCT)["total"]  # 2 respondents, threshold 7
+    assert r["nki"] is None and set(r["nki_question_indices"].values()) == {None}
+    assert r["factor_indices"]["bemotande"] is None and r["factor_ratings"]["bemotande"] == 2
+
+
+def test_an_unknown_figure_key_is_an_error_not_a_dash(october):
+    from caseflow.domain import figures as registry
+
+    total = reports.compute(OCT)["total"]
+    with pytest.raises(registry.UnknownFigure):
+        registry.value(total, "breachez")
+    with pytest.raises(registry.UnknownFigure):
+        registry.value({"received": 1}, "closed")  # defined, but missing from the figures
+
+
+def test_every_registered_figure_is_computed_for_every_office_and_the_total(october):
+    from caseflow.domain import figures as registry
+
+    rep = reports.compute(OCT)
+    for figs in [rep["total"], *rep["offices"].values()]:
+        for f in registry.FIGURES:
+            registry.value(figs, f.key)  # raises if a figure is missing
+
+
+def test_a_correction_shows_which_published_month_would_change_and_republishing_lists_it(october, submit,
+                                                                                          make_user):
+    analyst = make_user("analyst")
+    first, _ = reports.freeze(OCT, datetime.now(UTC))
+    assert reports.stale_months(analyst, reports.snapshots(analyst)) == {}
+    submit("markupplatelse", when=t(10, 30, 9))  # registered late, in October
+    stale = reports.stale_months(analyst, reports.snapshots(analyst))
+    assert set(stale) == {"2026-10"}
+    assert {"scope": "total", "office": None, "figure": "received", "before": 4, "after": 5} in stale["2026-10"]
+    second, created = reports.freeze(OCT, datetime.now(UTC), label="Rättelse")
+    assert created and second.data["changes"]["from_revision"] == 1
+    assert {"scope": "total", "office": None, "figure": "received", "before": 4, "after": 5} in \
+        second.data["changes"]["figures"]
+    db.session.refresh(first)
+    assert "changes" not in first.data and first.data["total"]["received"] == 4  # never rewritten
+    assert reports.stale_months(analyst, reports.snapshots(analyst)) == {}

@@ -35,7 +35,9 @@ def test_csv_xlsx_and_json_exports(client, submit, make_user, offices):
     a_month_of_work(submit, make_user, offices)
     login(client, make_user("analyst"))
     csv_text = client.get(f"/reports/export.csv?month={LAST_MONTH}").get_data(as_text=True)
-    assert csv_text.splitlines()[0].startswith("office;received;closed")
+    header, keys = csv_text.splitlines()[:2]
+    assert header.startswith("Förvaltning;Mottagna ärenden;Avslutade ärenden")  # Swedish Excel: labels, ";"
+    assert keys.startswith("office;received;closed")  # and the stable keys for machines
     assert "Totalt;1;1" in csv_text
     xlsx = client.get(f"/reports/export.xlsx?month={LAST_MONTH}")
     assert xlsx.data[:2] == b"PK" and "spreadsheetml" in xlsx.headers["Content-Type"]
@@ -106,3 +108,19 @@ def test_pdf_report_has_a_cover_and_a_page_per_office(client, submit, make_user,
     assert len(pdf.pages) >= 2 + len(offices)  # cover, summary, one page per office
     assert f"SLA-rapport {LAST_MONTH}" in pdf.pages[0].extract_text()
     assert "Samhällsbyggnadskontoret" in "".join(p.extract_text() for p in pdf.pages[2:])
+
+
+def test_month_page_and_exports_publish_shares_with_their_counts_in_swedish_number_format(client, submit,
+                                                                                         make_user, offices):
+    a_month_of_work(submit, make_user, offices)  # first response and resolution in time: 2 of 2 clocks
+    login(client, make_user("analyst"))
+    html = client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True)
+    assert "100,0\xa0% (2 av 2)" in html or "100,0 % (2 av 2)" in html
+    csv_text = client.get(f"/reports/export.csv?month={LAST_MONTH}").get_data(as_text=True)
+    keys = csv_text.splitlines()[1].split(";")
+    total = dict(zip(keys, csv_text.splitlines()[-1].split(";"), strict=True))
+    assert (total["clocks_in_time"], total["clocks_stopped"], total["within_target"]) == ("2", "2", "1,0000")
+    assert re.fullmatch(r"\d+,\d\d", total["first_response_median_h"])  # decimal comma, two decimals
+    data = json.loads(client.get(f"/reports/export.json?month={LAST_MONTH}").data)
+    assert data["definitions"]["within_target"]["numerator"] == "clocks_in_time"
+    assert data["total"]["nki_question_indices"] == {"q_overall": None, "q_expectations": None, "q_ideal": None}

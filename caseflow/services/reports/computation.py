@@ -1,4 +1,5 @@
-"""Monthly SLA report and Handslaget follow-up: what is counted, exactly (DOMAIN.md "Report definitions").
+"""The month's figures: what is counted, exactly (docs/domain.md "Report definitions"). Each figure is defined
+once in ``domain.figures``; this computes them, per office and in total.
 
 - A case belongs to a month by the local (Europe/Stockholm) date of the event counted, and to the office that
   held it at that event (``CaseEvent.office_id``): received by its receipt, closed by its closure, a first
@@ -9,40 +10,42 @@
   event before the end is not "closed"), at the office holding them then; with their median age in days.
 - **first-response time**: working hours from receipt to the first public staff message (no pauses).
 - **resolution time**: working hours from receipt to the first decision, or with no decision the (last)
-  closure, minus the resolution clock's paused working time; in the month of that stop, only if the case is not
-  reopened and open again at the month's end. A closure after a decision is no stop.
+  closure, minus the working time the case waited on the company (every wait, on every kind of case); in the
+  month of that stop, only if the case is not reopened and open again at the month's end. A closure after a
+  decision is no stop.
 - Both durations are computed when they happen and kept on the event that ends them (``CaseEvent.hours``,
   services.sla.response_hours / resolution_hours): the report sums facts, it does not recompute them.
 - **median / p90**: linear interpolation (domain.metrics.percentile); None for an empty set.
-- **share within target**: of the clocks that stopped in the month, those in time; per clock and over all.
+- **share within target**: of the clocks that stopped in the month, those in time; per clock and over all. A
+  clock stopped twice in the month (closed, reopened, closed) counts once, with its last verdict; one restarted
+  and running at the month's end did not stop in it. Published with its counts (clocks_in_time / clocks_stopped).
 - **routing misses**: reroutes away from an office in the month / cases it received in the month.
 - **complaints**: complaints received (per 100 received cases, and by ground) at the receiving office.
-- **delay notices**, **PBL fee reductions**, **breaches**: their events in the month.
+- **delay notices**, **PBL fee reductions**, **breaches**: their events in the month (a breach withdrawn by a
+  correction is not counted).
 - **survey**: response rate = answered / sent, by month of sending; NKI and factor indices from answers given
-  in the month (whole answers only), shown only with >= ``min_answers`` respondents, else "too few".
+  in the month (whole answers only), shown only with >= ``min_answers`` respondents, else "too few", with the
+  three question indices; a service factor's index over those who rated it, shown from ``min_answers`` ratings.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import gc
-import hashlib
-import io
-import json
 import operator
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from ..domain import metrics
-from ..domain.calendar import BusinessCalendar
-from ..extensions import db
-from ..models import Case, CaseEvent, HandslagetMeasure, MonthlyReport, Office, Survey
-from ..models.survey import FACTORS, NKI_QUESTIONS
-from . import sla, surveys
-from .errors import Forbidden, InvalidInput
-from .unit import add_outbox, commit, core
+from ...domain import figures as registry
+from ...domain import metrics
+from ...domain.calendar import BusinessCalendar
+from ...extensions import db
+from ...models import Case, CaseEvent, Office, Survey
+from ...models.survey import FACTORS, NKI_QUESTIONS
+from .. import sla, surveys
+from ..errors import Forbidden, InvalidInput
+from ..unit import core
 
 
 def require_reader(user) -> None:
@@ -81,7 +84,7 @@ def _rows(stmt: sa.Select) -> list[sa.Row]:
     return core().execute(stmt).all()
 
 
-def _collector_paused(func):
+def _collector_paused(func):  # perf: a month at a million cases 0.33 -> 0.23 s (bench/README.md)
     """Run ``func`` with the cyclic garbage collector paused. A month's figures fetch tens of thousands of rows
     (each a tracked container) that set off collections which walk the whole heap; the rows form no cycles and
     are freed by reference counting alone. At a million cases this took 0.33 s to 0.23 s per month (bench/README.md)."""
@@ -128,7 +131,8 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     grounds: dict = defaultdict(lambda: defaultdict(int))
 
     for ev_kind, office, n in _rows(events(
-            CaseEvent.kind, CaseEvent.office_id, sa.func.count(), where=[CaseEvent.kind.in_(COUNTED)])
+            CaseEvent.kind, CaseEvent.office_id, sa.func.count(),
+            where=[CaseEvent.kind.in_(COUNTED), _not_withdrawn()])
             .group_by(CaseEvent.kind, CaseEvent.office_id)):
         counters[str(office)][COUNTED[ev_kind]] += n
     # A case's "received" event is at its created_at (intake writes both from one instant): the month's
@@ -142,11 +146,7 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     for office, ground, n in _rows(complaints):
         counters[str(office)]["complaints"] += n
         grounds[str(office)][ground or "other"] += n
-    clock_name, in_time = CaseEvent.data["clock"].as_string(), CaseEvent.data["in_time"].as_boolean()
-    for office, name, ok, n in _rows(events(
-            CaseEvent.office_id, clock_name, in_time, sa.func.count(),
-            where=[CaseEvent.kind == "clock_stopped", in_time.is_not(None)])
-            .group_by(CaseEvent.office_id, clock_name, in_time)):
+    for office, name, ok, n in _clock_verdicts(events, end):
         c = clocks[str(office)][name]
         c[0] += n if ok else 0
         c[1] += n
@@ -184,6 +184,37 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     return {"month": month.strftime("%Y-%m"), "definitions_version": metrics.DEFINITIONS_VERSION,
             "filters": {"category_id": category_id, "kind": kind}, "offices": per_office, "office_names": offices,
             "total": total}
+
+
+def _not_withdrawn():
+    """Events a correction withdrew (a breach the sweep recorded before the breach instant) count for nothing."""
+    return CaseEvent.data["withdrawn"].as_boolean().is_not(True)
+
+
+def _clock_verdicts(events, end: datetime) -> list[tuple]:
+    """(office, clock, in time, count) of the clocks that stopped in the month, each counted once with the verdict
+    of its last stop in the month; a clock restarted by a reopening and still running at the month's end did not
+    stop in it. Only cases with a restart in the month need their events read one by one."""
+    clock_name, in_time = CaseEvent.data["clock"].as_string(), CaseEvent.data["in_time"].as_boolean()
+    restarted = sorted({cid for (cid,) in _rows(events(CaseEvent.case_id, where=[
+        CaseEvent.kind == "clock_restarted"]))})
+    plain = [CaseEvent.kind == "clock_stopped", in_time.is_not(None)]
+    if restarted:
+        plain.append(CaseEvent.case_id.not_in(restarted))
+    out = [tuple(r) for r in _rows(events(CaseEvent.office_id, clock_name, in_time, sa.func.count(), where=plain)
+                                   .group_by(CaseEvent.office_id, clock_name, in_time))]
+    if restarted:
+        last: dict = {}  # (case, clock) -> (office, in time) of its last stop, or None after a restart
+        for kind, office, case_id, name, ok in _rows(events(
+                CaseEvent.kind, CaseEvent.office_id, CaseEvent.case_id, clock_name, in_time,
+                where=[CaseEvent.case_id.in_(restarted), CaseEvent.kind.in_(("clock_stopped", "clock_restarted"))])
+                .order_by(CaseEvent.at, CaseEvent.id)):
+            last[(case_id, name)] = (office, ok) if kind == "clock_stopped" and ok is not None else None
+        for (_case_id, name), stop in last.items():
+            if stop is not None:
+                office, ok = stop
+                out.append((office, name, ok, 1))
+    return out
 
 
 def _backlog_candidates(end: datetime, case_filter: list) -> dict[int, tuple[int, datetime]]:
@@ -282,13 +313,17 @@ def _survey_figures(start: datetime, end: datetime, category_id, kind) -> dict:
         enough = n >= settings.min_answers
         q_idx = [metrics.question_index([getattr(s, q) for s in g["answers"]], s_scale(g)) for q in NKI_QUESTIONS]
         value = metrics.nki(q_idx, settings.nki_weights) if enough else None
+        # A factor's index is over those who rated it ("vet ej" is no rating), shown from min_answers ratings.
+        ratings = {f: [r for s in g["answers"] if (r := getattr(s, f"f_{f}")) is not None] for f in FACTORS}
         out[key] = {
             "surveys_sent": g["sent"], "surveys_answered": g["answered_of_sent"],
             "response_rate": metrics.share(g["answered_of_sent"], g["sent"]),
             "respondents": n, "too_few_answers": not enough,
             "nki": value, "nki_grade": metrics.grade(value),
-            "factor_indices": {f: (metrics.question_index([getattr(s, f"f_{f}") for s in g["answers"]], s_scale(g))
-                                   if enough else None) for f in FACTORS},
+            "nki_question_indices": {q: (i if enough else None) for q, i in zip(NKI_QUESTIONS, q_idx, strict=True)},
+            "factor_ratings": {f: len(r) for f, r in ratings.items()},
+            "factor_indices": {f: (metrics.question_index(r, s_scale(g)) if len(r) >= settings.min_answers else None)
+                               for f, r in ratings.items()},
         }
     return out
 
@@ -300,7 +335,8 @@ def s_scale(group) -> int:
 
 def _figures(counts, case_sets, durs, clock_counts, grounds, backlog_ages, survey) -> dict:
     closed, reopened = len(case_sets.get("closed", ())), len(case_sets.get("reopened", ()))
-    within = {name: metrics.share(ok, n) for name, (ok, n) in clock_counts.items()}
+    per_clock = {name: clock_counts.get(name, (0, 0)) for name in (*registry.CLOCKS, *clock_counts)}
+    within = {name: metrics.share(ok, n) for name, (ok, n) in per_clock.items()}
     ok_all = sum(ok for ok, _n in clock_counts.values())
     n_all = sum(n for _ok, n in clock_counts.values())
     fr, res = durs.get("first_response", []), durs.get("resolution", [])
@@ -312,7 +348,9 @@ def _figures(counts, case_sets, durs, clock_counts, grounds, backlog_ages, surve
         "first_response_p90_h": _round(metrics.percentile(fr, 0.9)),
         "resolution_n": len(res), "resolution_median_h": _round(metrics.median(res)),
         "resolution_p90_h": _round(metrics.percentile(res, 0.9)),
-        "clocks_stopped": n_all, "within_target": metrics.share(ok_all, n_all), "within_target_by_clock": within,
+        "clocks_in_time": ok_all, "clocks_stopped": n_all, "within_target": metrics.share(ok_all, n_all),
+        "within_target_by_clock": within,
+        "clock_counts": {name: {"in_time": ok, "stopped": n} for name, (ok, n) in per_clock.items()},
         "breaches": counts.get("breaches", 0), "reroutes": counts.get("reroutes", 0),
         "routing_miss_rate": metrics.share(counts.get("reroutes", 0), counts.get("received", 0)),
         "complaints": counts.get("complaints", 0),
@@ -323,7 +361,8 @@ def _figures(counts, case_sets, durs, clock_counts, grounds, backlog_ages, surve
     }
     figures.update(survey or {"surveys_sent": 0, "surveys_answered": 0, "response_rate": None, "respondents": 0,
                               "too_few_answers": True, "nki": None, "nki_grade": None,
-                              "factor_indices": {f: None for f in FACTORS}})
+                              "nki_question_indices": {q: None for q in NKI_QUESTIONS},
+                              "factor_ratings": {f: 0 for f in FACTORS}, "factor_indices": {f: None for f in FACTORS}})
     return figures
 
 
@@ -356,44 +395,6 @@ def _merge_clocks(per_office):
     return _merge(per_office.values(), lambda: [0, 0], lambda a, b: [a[0] + b[0], a[1] + b[1]])
 
 
-# -- frozen snapshots ------------------------------------------------------------------------------------------
-def _digest(data: dict) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def freeze(month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, bool]:
-    """Store the month's report as an immutable snapshot. Running it again with the same figures returns the
-    existing snapshot (no new row); changed figures (a late correction) become a new, labelled revision.
-    Returns (snapshot, created). The recipients get a mail when a snapshot is created."""
-    data = compute(month)
-    digest = _digest(data)
-    key = month.strftime("%Y-%m")
-    latest = db.session.scalar(sa.select(MonthlyReport).where(MonthlyReport.month == key)
-                               .order_by(MonthlyReport.revision.desc()).limit(1))
-    if latest is not None and latest.digest == digest:
-        return latest, False
-    revision = 1 if latest is None else latest.revision + 1
-    snap = MonthlyReport(month=key, revision=revision, created_at=now, definitions_version=metrics.DEFINITIONS_VERSION,
-                         label=label or ("" if revision == 1 else f"Revision {revision}"), data=data, digest=digest)
-    db.session.add(snap)
-    db.session.flush()
-    for to in [r.strip() for r in (surveys.settings().recipients or "").split(",") if r.strip()]:
-        add_outbox("mail", {"template": "monthly_report", "to": to, "lang": "sv", "report_id": snap.id}, at=now)
-    commit()
-    return snap, True
-
-
-def has_snapshot(month: date) -> bool:
-    return db.session.scalar(sa.select(MonthlyReport.id).where(
-        MonthlyReport.month == month.strftime("%Y-%m")).limit(1)) is not None
-
-
-def snapshots(user, month: str | None = None) -> list[MonthlyReport]:
-    require_reader(user)
-    q = sa.select(MonthlyReport).order_by(MonthlyReport.month.desc(), MonthlyReport.revision.desc())
-    if month:
-        q = q.where(MonthlyReport.month == month)
-    return list(db.session.scalars(q.limit(200)))
 
 
 def previous_month(today: date) -> date:
@@ -401,159 +402,17 @@ def previous_month(today: date) -> date:
     return (first - timedelta(days=1)).replace(day=1)
 
 
-# -- reading --------------------------------------------------------------------------------------------------
-def month_view(user, month: date, category_id: int | None = None, kind: str | None = None) -> dict:
-    """The month's figures: the frozen snapshot when one exists (and no filter is set), else computed live."""
-    require_reader(user)
-    if not category_id and not kind:
-        snap = db.session.scalar(sa.select(MonthlyReport).where(MonthlyReport.month == month.strftime("%Y-%m"))
-                                 .order_by(MonthlyReport.revision.desc()).limit(1))
-        if snap is not None:
-            return dict(snap.data, frozen={"revision": snap.revision, "created_at": snap.created_at.isoformat(),
-                                           "label": snap.label})
-    return dict(compute(month, category_id, kind), frozen=None)
-
-
-def trend(user, last_month: date, months: int = 12, category_id=None, kind=None) -> list[dict]:
-    """The totals of the last ``months`` months, oldest first."""
-    require_reader(user)
-    out, m = [], last_month
-    for _ in range(months):
-        out.append(month_view(user, m, category_id, kind))
-        m = previous_month(m)
-    return list(reversed(out))
-
-
-DRILL = ("received", "closed", "breaches", "complaints", "reroutes", "delay_notices")
-
-
 def drilldown(user, month: date, metric: str, office_id: int | None) -> list[Case]:
-    """The cases behind a count: those with the metric's event in the month (at that office)."""
+    """The cases behind a count: those with the figure's event in the month (at that office)."""
     require_reader(user)
-    if metric not in DRILL:
+    kind = registry.DRILL.get(metric)
+    if kind is None:
         raise InvalidInput({"metric": "invalid_choice"})
     start, end = bounds(month, sla.calendar())
-    kind = {"received": "received", "closed": "closed", "breaches": "sla_breach", "complaints": "received",
-            "reroutes": "rerouted", "delay_notices": "delay_notice"}[metric]
     q = sa.select(Case).join(CaseEvent, CaseEvent.case_id == Case.id).where(
-        CaseEvent.kind == kind, CaseEvent.at >= start, CaseEvent.at < end)
+        CaseEvent.kind == kind, CaseEvent.at >= start, CaseEvent.at < end, _not_withdrawn())
     if office_id:
         q = q.where(CaseEvent.office_id == office_id)
     if metric == "complaints":
         q = q.where(Case.kind == "complaint")
     return list(db.session.scalars(q.order_by(Case.created_at).distinct().limit(1000)))
-
-
-# -- exports --------------------------------------------------------------------------------------------------
-COLUMNS = ["received", "closed", "backlog", "backlog_median_age_days", "first_response_median_h",
-           "first_response_p90_h", "resolution_median_h", "resolution_p90_h", "within_target", "breaches",
-           "reroutes", "routing_miss_rate", "reopen_rate", "complaints", "complaints_per_100", "delay_notices",
-           "fee_reductions", "surveys_sent", "response_rate", "respondents", "nki"]
-
-
-def table_rows(report: dict) -> list[list]:
-    rows = []
-    for oid, name in report["office_names"].items():
-        f = report["offices"][oid]
-        rows.append([name] + [f.get(c) for c in COLUMNS])
-    rows.append(["Totalt"] + [report["total"].get(c) for c in COLUMNS])
-    return rows
-
-
-def _cell(v):
-    """Spreadsheet-safe: text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
-
-
-def to_csv(report: dict) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(["office"] + COLUMNS)
-    for row in table_rows(report):
-        w.writerow([_cell(v) if v is not None else "" for v in row])
-    return buf.getvalue()
-
-
-def to_xlsx(report: dict) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = report["month"]
-    ws.append(["office"] + COLUMNS)
-    for row in table_rows(report):
-        ws.append([_cell(v) for v in row])
-    grounds = wb.create_sheet("complaints_by_ground")
-    grounds.append(["office", "ground", "complaints"])
-    for oid, name in report["office_names"].items():
-        for ground, n in sorted(report["offices"][oid]["complaints_by_ground"].items()):
-            grounds.append([_cell(name), ground, n])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-# -- Handslaget ------------------------------------------------------------------------------------------------
-DEFAULT_MEASURES = [
-    (1, "1.1", "Servicegaranti: andel svar och beslut inom utlovad tid", "within_target", 0.9, True),
-    (1, "1.2", "Tydlig klagomålsprocess: klagomål per 100 ärenden", "complaints_per_100", 5.0, False),
-    (1, "1.3", "Digital kundresa: svarsfrekvens i uppföljningen", "response_rate", 0.4, True),
-    (1, "1.4", "Nöjd kund (NKI) i företagsärenden", "nki", 75.0, True),
-    (1, "1.5", "Snabb handläggning: median första svar (arbetstimmar)", "first_response_median_h", 9.0, False),
-    (2, "2.1", "En väg in: andel ärenden rätt styrda från början (1 − felstyrning)", "routing_right_rate", 0.95,
-     True),
-]
-
-
-def seed_measures() -> None:
-    for handslag, code, title, kpi, target, higher in DEFAULT_MEASURES:
-        db.session.add(HandslagetMeasure(handslag=handslag, code=code, title=title, kpi=kpi, target=target,
-                                         higher_is_better=higher))
-
-
-def kpi_value(totals: dict, kpi: str):
-    if kpi == "routing_right_rate":
-        miss = totals.get("routing_miss_rate")
-        return None if miss is None else 1 - miss
-    return totals.get(kpi)
-
-
-def status_of(value, target: float, higher: bool, margin: float) -> str:
-    """on_track, at_risk (within the margin of the target on the wrong side) or off_track; no_data."""
-    if value is None:
-        return "no_data"
-    if (value >= target) if higher else (value <= target):
-        return "on_track"
-    near = target * (1 - margin) if higher else target * (1 + margin)
-    return "at_risk" if ((value >= near) if higher else (value <= near)) else "off_track"
-
-
-def handslaget(user, last_month: date, months: int = 12) -> dict:
-    """Each measure's KPI, target and status per month, for the dashboard and the exports."""
-    series = trend(user, last_month, months)
-    measures = db.session.scalars(sa.select(HandslagetMeasure).where(HandslagetMeasure.active.is_(True))
-                                  .order_by(HandslagetMeasure.code)).all()
-    out = []
-    for m in measures:
-        points = []
-        for rep in series:
-            v = kpi_value(rep["total"], m.kpi)
-            points.append({"month": rep["month"], "value": v,
-                           "status": status_of(v, m.target, m.higher_is_better, m.at_risk_margin)})
-        out.append({"code": m.code, "handslag": m.handslag, "title": m.title, "kpi": m.kpi, "target": m.target,
-                    "higher_is_better": m.higher_is_better, "months": points})
-    return {"generated_for": last_month.strftime("%Y-%m"), "definitions_version": metrics.DEFINITIONS_VERSION,
-            "measures": out}
-
-
-def handslaget_csv(data: dict) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(["code", "handslag", "title", "kpi", "target", "month", "value", "status"])
-    for m in data["measures"]:
-        for p in m["months"]:
-            w.writerow([_cell(m["code"]), m["handslag"], _cell(m["title"]), _cell(m["kpi"]), m["target"], p["month"],
-                        "" if p["value"] is None else p["value"], p["status"]])
-    return buf.getvalue()

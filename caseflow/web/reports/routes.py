@@ -11,6 +11,7 @@ from .. import form_view
 from ..charts import bar_chart, line_chart
 from ..helpers import KIND_LABELS
 from ..i18n import gettext as _
+from ..i18n import lang
 from . import bp
 from .forms import FreezeForm
 
@@ -93,10 +94,10 @@ def export(fmt: str):
     rep = reports.month_view(current_user, m, cat, kind)
     name = f"caseflow-{rep['month']}"
     if fmt == "csv":
-        return Response(reports.to_csv(rep), mimetype="text/csv; charset=utf-8",
+        return Response(reports.to_csv(rep, lang()), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
     if fmt == "xlsx":
-        return Response(reports.to_xlsx(rep),
+        return Response(reports.to_xlsx(rep, lang()),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
     if fmt == "pdf":
@@ -110,13 +111,15 @@ def export(fmt: str):
         return Response(HTML(string=html).write_pdf(), mimetype="application/pdf",
                         headers={"Content-Disposition": f"attachment; filename={name}.pdf"})
     if fmt == "json":
-        return Response(json.dumps(rep, ensure_ascii=False, default=str), mimetype="application/json")
+        return Response(json.dumps(reports.to_json(rep), ensure_ascii=False, default=str),
+                        mimetype="application/json")
     return redirect(url_for("reports.month", month=rep["month"]))
 
 
 @bp.get("/snapshots")
 def snapshots():
-    return render_template("reports/snapshots.html", snaps=reports.snapshots(current_user))
+    snaps = reports.snapshots(current_user)
+    return render_template("reports/snapshots.html", snaps=snaps, stale=reports.stale_months(current_user, snaps))
 
 
 @bp.post("/snapshots")
@@ -147,6 +150,6 @@ def handslaget():
 def handslaget_export(fmt: str):
     data = reports.handslaget(current_user, _month_arg())
     if fmt == "csv":
-        return Response(reports.handslaget_csv(data), mimetype="text/csv; charset=utf-8",
+        return Response(reports.handslaget_csv(data), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=handslaget.csv"})
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
