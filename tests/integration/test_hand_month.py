@@ -629,3 +629,105 @@ def test_the_case_facts_behind_the_month(hand_month):
     breaches = db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
         CaseEvent.case_id == ids["A09"], CaseEvent.kind == "sla_breach"))
     assert breaches == 0
+
+
+# -- the same figures in every output: page, CSV, Excel, PDF ------------------------------------------------------
+def _flat_expected(group: str) -> dict:
+    """The hand-computed figures of a group under their registry keys (grouped ones as "group.member")."""
+    from caseflow.domain import figures as registry
+
+    out = {}
+    for key, want in EXPECTED[group].items():
+        if isinstance(want, dict):
+            out.update({f"{key}.{k}": v for k, v in want.items() if f"{key}.{k}" in registry.BY_KEY})
+        elif key in registry.BY_KEY:
+            out[key] = want
+    return out
+
+
+def _number(text: str):
+    """A number as an export writes it (decimal comma in Swedish), or None for an empty cell."""
+    text = text.strip().replace("\xa0", "").replace(" ", "")
+    return None if text in ("", "–") else float(text.replace(",", "."))
+
+
+def _close(got, want, decimals: int) -> bool:
+    if want is None:
+        return got is None
+    return got is not None and abs(got - want) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+def test_the_page_csv_excel_and_pdf_give_the_same_hand_computed_figures(hand_month, client, make_user):
+    import csv
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    from caseflow.domain import figures as registry
+    from caseflow.models import Office
+    from caseflow.web import figures as shown
+
+    names = {g: db.session.get(Office, i).name for g, i in hand_month.office_ids.items()}
+    names["total"] = "Totalt"
+    login(client, make_user("analyst"))
+    problems = []
+    decimals = {registry.SHARE: 4, registry.HOURS: 2, registry.DAYS: 2, registry.INDEX: 1, registry.PER_100: 2,
+                registry.COUNT: 0}
+
+    # CSV: the second row names the keys; one row per office and the total
+    rows = list(csv.reader(io.StringIO(client.get("/reports/export.csv?month=2026-10").get_data(as_text=True)),
+                           delimiter=";"))
+    keys, by_name = rows[1], {r[0]: dict(zip(rows[1], r, strict=True)) for r in rows[2:]}
+    assert keys[0] == "office"
+    for group, name in names.items():
+        for key, want in _flat_expected(group).items():
+            got = _number(by_name[name][key])
+            if not _close(got, want, decimals[registry.figure(key).unit]):
+                problems.append(f"csv {group}.{key}: expected {want!r}, got {by_name[name][key]!r}")
+
+    # Excel: the same columns in the registry's order, numbers as numbers
+    sheet = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?month=2026-10").data)).worksheets[0]
+    xrows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    for group, name in names.items():
+        for key, want in _flat_expected(group).items():
+            got = xrows[name][1 + [f.key for f in registry.FIGURES].index(key)]
+            if not _close(got, want, 9):
+                problems.append(f"xlsx {group}.{key}: expected {want!r}, got {got!r}")
+
+    # The month page: the table row of each office and the total, each cell as the registry formats it
+    html = client.get("/reports/?month=2026-10").get_data(as_text=True)
+    for group, name in names.items():
+        row_label = name if group != "total" else "Totalt"
+        row = re.search(r'<th scope="row">' + re.escape(row_label) + r"</th>(.*?)</tr>", html, re.S)
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
+        want_figs = dict(EXPECTED[group])
+        want_figs["clocks_in_time"], want_figs["clocks_stopped"] = EXPECTED[group]["clocks_in_time"], \
+            EXPECTED[group]["clocks_stopped"]
+        for key, cell in zip(registry.TABLE, cells, strict=True):
+            want = shown.show(want_figs, key, "sv")  # the hand figures, formatted as the page formats them
+            if cell != want:
+                problems.append(f"page {group}.{key}: expected {want!r}, got {cell!r}")
+
+    # The PDF: every figure of the total and of each office, label and value on one line of its page
+    pdf = client.get("/reports/export.pdf?month=2026-10")
+    if pdf.headers.get("Content-Type") == "application/pdf":
+        from pypdf import PdfReader
+
+        pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages]
+        offices = [o.name for o in db.session.scalars(sa.select(Office))]
+        sections: dict[str, str] = {}
+        current = None
+        for text in pages:  # a section runs from its heading's page to the next section's
+            starts = [o for o in offices if text.startswith(o)] or (["total"] if text.startswith("Sammanfattning")
+                                                                    else [])
+            current = starts[0] if starts else current
+            if current:
+                sections[current] = sections.get(current, "") + " " + text
+        for group, name in names.items():
+            page = sections["total" if group == "total" else name]
+            for key in _flat_expected(group):
+                line = f"{registry.figure(key).sv} {shown.show(EXPECTED[group], key, 'sv')}"
+                if line not in page:
+                    problems.append(f"pdf {group}: {line!r} not found")
+    assert not problems, "\n" + "\n".join(problems)

@@ -273,7 +273,8 @@ def _backlog(end: datetime, candidates: dict, changed: dict) -> dict[str, list[f
     """Open at the month's end, per office holding the case then, as ages in days.
 
     For nearly all candidates the row is the answer, at their own office; only candidates that were ever
-    reopened or rerouted are checked in the event log (last closed/reopened event, office of the last event)."""
+    reopened or rerouted are checked in the event log (last closed/reopened event, office holding the case after
+    its last event)."""
     out: dict[str, list[float]] = defaultdict(list)
     to_check = changed["reopened"] | changed["rerouted"]
     for cid, (office, created) in candidates.items():
@@ -282,7 +283,11 @@ def _backlog(end: datetime, candidates: dict, changed: dict) -> dict[str, list[f
     if to_check:
         ids = sorted(to_check)
         closed_at_end = {cid for cid, kind in _last_event(ids, end, ("closed", "reopened")) if kind == "closed"}
-        for cid, office in _last_event(ids, end, column=CaseEvent.office_id):
+        # The office holding the case after its last event: a reroute is recorded on the office that sent the
+        # case on (its routing miss), but from then on the receiving office holds it.
+        holder = sa.case((CaseEvent.kind == "rerouted", CaseEvent.data["to_office_id"].as_integer()),
+                         else_=CaseEvent.office_id)
+        for cid, office in _last_event(ids, end, column=holder):
             if cid not in closed_at_end:
                 out[str(office)].append((end - candidates[cid][1]) / timedelta(days=1))
     return out
