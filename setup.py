@@ -1,7 +1,7 @@
 """Packages are found, not listed: every package under caseflow/ ships without anyone having to remember it.
 
 Everything else is in pyproject.toml. This file exists only because pyproject's ``packages.find`` cannot name
-packages that live outside caseflow/: templates/ and migrations/ sit at the top of the repository (DESIGN.md)
+packages that live outside caseflow/: templates/ and migrations/ sit at the top of the repository (docs/design.md)
 and ship inside the wheel as caseflow.templates and caseflow.migrations (``package-dir`` in pyproject.toml).
 Folders of data (static/, translations/, each template folder) count as packages too, so that setuptools ships
 their files (``package-data``) without warning that it would not.

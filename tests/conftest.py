@@ -122,7 +122,7 @@ def client(app):
 
 @pytest.fixture
 def offices(app):
-    """The demo offices, categories and routing rules of DOMAIN.md."""
+    """The demo offices, categories and routing rules of docs/domain.md."""
     return seed.seed_configuration()
 
 

@@ -6,7 +6,7 @@ working hours that are neither Swedish public holidays (the ``holidays`` package
 Sundays: weekends are a calendar rule) nor de-facto closed days (julafton, midsommarafton, nyårsafton: the
 DE_FACTO category), nor extra closed dates configured by the municipality.
 
-Definitions follow DOMAIN.md "Exact definitions" to the letter; the docstrings quote the rule they implement.
+Definitions follow docs/domain.md "Exact definitions" to the letter; the docstrings quote the rule they implement.
 """
 from __future__ import annotations
 

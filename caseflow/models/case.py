@@ -120,7 +120,7 @@ class CaseEvent(db.Model):
     # The working hours of the duration this event ends, kept as the fact it was when it happened (reports sum
     # them; a later change of the calendar does not rewrite history): receipt to first response on
     # "first_response"; the resolution time on the "decided" event of the first decision, or on a "closed"
-    # event of a case never decided (DOMAIN.md "Report definitions"). None on every other event.
+    # event of a case never decided (docs/domain.md "Report definitions"). None on every other event.
     hours: Mapped[float | None] = mapped_column(sa.Float)
 
     actor: Mapped[User | None] = relationship()

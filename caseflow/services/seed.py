@@ -1,4 +1,4 @@
-"""Demo data: the offices and categories of DOMAIN.md, staff with printed passwords, and sample cases."""
+"""Demo data: the offices and categories of docs/domain.md, staff with printed passwords, and sample cases."""
 from __future__ import annotations
 
 import random

@@ -30,7 +30,7 @@ RESPONSE_CLOCKS = (FIRST_RESPONSE, ACKNOWLEDGEMENT)
 PBL_WEEKS = {"pbl_bygglov": 10, "pbl_anmalan": 4}
 HOUR = timedelta(hours=1)
 
-# DOMAIN.md defaults: (clock, kind, category code, priority, unit, target, pauses, label)
+# docs/domain.md defaults ("Service promises"): (clock, kind, category code, priority, unit, target, pauses, label)
 DEFAULT_POLICIES = [
     (FIRST_RESPONSE, None, None, None, rules.WORKING_DAYS, 2, False, "Första svar inom 2 arbetsdagar"),
     (FIRST_RESPONSE, None, None, "high", rules.WORKING_HOURS, 4, False, "Brådskande: första svar inom 4 arbetstimmar"),
@@ -69,7 +69,7 @@ def calendar() -> BusinessCalendar:
 
 
 def seed_policies() -> None:
-    """Default service promises and calendar of DOMAIN.md (staged; the caller commits)."""
+    """Default service promises and calendar of docs/domain.md (staged; the caller commits)."""
     if db.session.get(CalendarSettings, 1) is None:
         db.session.add(CalendarSettings(id=1))
     cats = {c.code: c.id for c in db.session.scalars(sa.select(Category))}
@@ -167,7 +167,7 @@ def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:
 
 
 def response_hours(case: Case, at: datetime) -> float:
-    """First-response time (DOMAIN.md "Report definitions"): working hours from receipt to ``at``, no pauses."""
+    """First-response time (docs/domain.md "Report definitions"): working hours from receipt to ``at``, no pauses."""
     return calendar().working_time_between(case.created_at, at) / HOUR
 
 
@@ -183,7 +183,7 @@ def waiting_intervals(case: Case) -> list[rules.Pause]:
 
 
 def resolution_hours(case: Case, at: datetime) -> float:
-    """Resolution time if it stops at ``at`` (DOMAIN "Report definitions"): working hours from receipt minus the
+    """Resolution time if it stops at ``at`` (docs/domain.md "Report definitions"): working hours from receipt minus the
     working time the case waited on the company in between (a wait still open runs to ``at``). Subtracted on
     every kind of case, PBL cases too, and whether or not a clock's due had passed: it measures how long the
     municipality held the case, whatever the clocks do."""
@@ -339,7 +339,7 @@ def sweep(now: datetime, batch: int = 1000) -> dict[str, int]:
     from .unit import commit
 
     counts = {"warnings": 0, "breaches": 0}
-    # A warning from its instant on; a breach only once the breach instant has passed (DOMAIN "Exact
+    # A warning from its instant on; a breach only once the breach instant has passed (docs/domain.md "Exact
     # definitions": never at ``now > due`` — a day clock due Wednesday 17:00 is breached from Thursday 08:00).
     for kind, stamp, instant, crossed in (
             ("warnings", SlaClock.warned_at, SlaClock.warn_at, SlaClock.warn_at <= now),

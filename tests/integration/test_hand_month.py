@@ -9,12 +9,12 @@ between August and October 2026; Sat 31 Oct is Alla helgons dag):
   September: Mon 21, Wed 23, Mon 28, Tue 29, Wed 30.   October: Thu 1, Fri 2, Mon 5 .. Fri 9, Mon 12 .. Fri 16,
   Mon 19 .. Fri 23, Sun 25 (summer time ends: 03:00 CEST -> 02:00 CET), Mon 26 .. Fri 30, Sat 31.
   UTC offsets: +02 until Sun 25 Oct 03:00, +01 after. October is [Wed 30 Sep 22:00 UTC, Sat 31 Oct 23:00 UTC).
-Clocks by DOMAIN.md's defaults: first response 2 working days (4 working hours when urgent), complaint
+Clocks by docs/domain.md's defaults: first response 2 working days (4 working hours when urgent), complaint
 acknowledgement 2 working days, answered: question 5, complaint 10, feedback 10 working days, markupplåtelse
 decision 15 working days, livsmedel decision 2 calendar weeks; bygglov 10 and anmälan 4 statutory weeks (PBL);
 FL 12 § 4 weeks once requested. "N working days from t" ends at 17:00 on the N-th working day after t's date.
 
-Every expected figure below comes from DOMAIN.md ("Exact definitions", "Report definitions"), never from what
+Every expected figure below comes from docs/domain.md ("Exact definitions", "Report definitions"), never from what
 the code gives; the hours per case are in the case table (working hours, "Oct 5 9-17: 8" = 8 hours that day).
 """
 from __future__ import annotations
@@ -492,7 +492,7 @@ def _answer_survey(case_id: int, scores: tuple, when: datetime) -> None:
     try:
         surveys.answer(token, answers, "", when)
     except InvalidInput as exc:
-        # No service takes "vet ej" yet (DOMAIN.md: every factor question offers it): the answer goes in whole
+        # No service takes "vet ej" yet (docs/domain.md: every factor question offers it): the answer goes in whole
         # through the service and the factors answered "vet ej" are then cleared on the row. Once
         # surveys.answer accepts None for a factor, this branch is never taken.
         vet_ej = {k for k, v in answers.items() if v is VET_EJ}

@@ -1,4 +1,4 @@
-"""The Swedish business calendar, against the worked examples of DOMAIN.md and as properties."""
+"""The Swedish business calendar, against the worked examples of docs/domain.md and as properties."""
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,4 @@
-"""SLA clocks against DOMAIN.md's worked examples, plus properties of pauses and shares."""
+"""SLA clocks against docs/domain.md's worked examples, plus properties of pauses and shares."""
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -200,7 +200,7 @@ def test_working_clock_due_instants_fall_in_working_time(spec, start, raw):
     assert CAL.is_working_time(due) or CAL.is_working_time(due - timedelta(microseconds=1))
 
 
-# -- DST: wall-clock arithmetic (DOMAIN "Exact definitions") --------------------------------------------------------
+# -- DST: wall-clock arithmetic (docs/domain.md "Exact definitions") ---------------------------------------------------
 def test_fee_reduction_counts_weeks_late_on_the_wall_clock_across_the_end_of_dst():
     """"weeks late = ceil(local wall-clock time past the deadline / 7 days)": 6 days 23 h 30 min on the wall across
     the last Sunday of October (25 Oct 2026) is 7 days of absolute time, yet one started week, 1/5."""
