@@ -1,6 +1,6 @@
 """SLA clocks: due instants, pauses, elapsed share, and the statutory PBL / FL rules. Pure.
 
-Every rule here is DOMAIN.md "Exact definitions" put into code; the docstrings quote them. Instants are
+Every rule here is docs/domain.md "Exact definitions" put into code; the docstrings quote them. Instants are
 timezone-aware; a pause is ``(start, end)`` with ``end`` None while it is still running.
 """
 from __future__ import annotations
@@ -118,45 +118,55 @@ def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered
                                                                extra_days=days_paused(cal, counted)))
     if paused:
         return ClockState(None, None, tuple(counted), paused=True)
-    span = (due - start) - _paused_wall(counted, start, due)
-    warn = _wall_instant_at(start, counted, span * float(spec.warn_share))
-    return ClockState(due, warn, tuple(counted))
-
-
-def _paused_wall(pauses: Sequence[Pause], lo: datetime, hi: datetime) -> timedelta:
-    total = timedelta(0)
-    for ps, pe in pauses:
-        a, b = max(ps, lo), min(pe if pe is not None else hi, hi)
-        if b > a:
-            total += b - a
-    return total
-
-
-def _wall_instant_at(start: datetime, pauses: Sequence[Pause], amount: timedelta) -> datetime:
-    t = start + amount
-    for ps, pe in pauses:
-        if ps < t and pe is not None:
-            t += pe - max(ps, start)
-    return t
+    # at risk: the first instant at which the wall-clock time outside pauses reaches share x the whole
+    whole = _wall_outside(cal, start, due, [(ps, min(pe, due)) for ps, pe in counted])
+    left = timedelta(microseconds=_us(whole) * spec.warn_share.numerator // spec.warn_share.denominator)
+    tz = cal.tz
+    t = start.astimezone(tz).replace(tzinfo=None) + left
+    for ps, pe in counted:  # in the order they start
+        if ps.astimezone(tz).replace(tzinfo=None) < t:
+            t += wall_clock(cal, max(ps, start), pe)
+    return ClockState(due, t.replace(tzinfo=tz).astimezone(due.tzinfo), tuple(counted))
 
 
 def elapsed_share(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pauses: Sequence[Pause],
                   due: datetime, at: datetime) -> Fraction:
     """(time passed outside pauses from start to ``at``) / (time passed outside pauses from start to due).
 
-    Working time for working-hour/day clocks, calendar time for week clocks. Exactly 1 at the due instant;
-    at risk when >= the warning share, breached when > 1. An answer at 18:00 on the due day of a working-day
-    clock is still in time: no working time passed after the due instant.
+    Working time for working-hour/day clocks, local wall-clock time for week clocks (like all their calendar
+    arithmetic). Exactly 1 at the due instant; at risk when >= the warning share, breached when > 1. An answer at
+    18:00 on the due day of a working-day clock is still in time: no working time passed after the due instant.
+    Only the pauses that count are subtracted (one that starts at or after the due in force changes nothing),
+    and only up to the due: a week clock's pause can outlast its deadline day when lag (1930:173) absorbed the
+    days it added, and the deadline stays a day in law, so the share exceeds 1 right after the due.
     """
+    counted = [(ps, due if pe is None else min(pe, due))
+               for ps, pe in clock_state(cal, spec, start, pauses).effective_pauses]
     if spec.unit == CALENDAR_WEEKS:
-        num = (at - start) - _paused_wall(pauses, start, at) if at > start else timedelta(0)
-        den = (due - start) - _paused_wall(pauses, start, due)
+        num = _wall_outside(cal, start, at, counted)
+        den = _wall_outside(cal, start, due, counted)
     else:
-        num = cal.working_time_outside(start, at, pauses) if at > start else timedelta(0)
-        den = cal.working_time_outside(start, due, pauses)
+        num = cal.working_time_outside(start, at, counted) if at > start else timedelta(0)
+        den = cal.working_time_outside(start, due, counted)
     if den <= timedelta(0):
         return Fraction(0) if num <= timedelta(0) else Fraction(10**9)
-    return Fraction(int(num.total_seconds() * 1_000_000), int(den.total_seconds() * 1_000_000))
+    return Fraction(_us(num), _us(den))
+
+
+def _wall_outside(cal: BusinessCalendar, a: datetime, b: datetime, pauses: Sequence[Pause]) -> timedelta:
+    """Local wall-clock time from a to b outside the (closed) pauses; zero when b <= a."""
+    if b <= a:
+        return timedelta(0)
+    total = wall_clock(cal, a, b)
+    for ps, pe in pauses:
+        lo, hi = max(ps, a), min(pe, b)
+        if hi > lo:
+            total -= wall_clock(cal, lo, hi)
+    return total
+
+
+def _us(td: timedelta) -> int:
+    return (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
 
 
 def is_in_time(share: Fraction) -> bool:

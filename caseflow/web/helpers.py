@@ -48,6 +48,8 @@ EVENT_LABELS = {
     "sla_warning": _l("At risk (80 percent of the time used)"), "sla_breach": _l("Deadline breached"),
     "pbl_extended": _l("Statutory deadline extended"), "rerouted": _l("Sent to another office"),
     "linked": _l("Linked"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
+    "clock_restarted": _l("Clock running again after the reopening"),
+    "facts_corrected": _l("Stored figures corrected to the current definitions"),
 }
 CLOCK_LABELS = {
     "first_response": _l("First response"), "acknowledgement": _l("Complaint acknowledged"),
