@@ -61,7 +61,6 @@ def select_locale() -> str:
 
 def _register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables)
-    from .services.errors import valid_id
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_find_dir("migrations"), render_as_batch=True)
@@ -75,21 +74,13 @@ def _register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    import sqlalchemy as sa
-
-    from .models import CompanyAccount, User
-
-    # Every logged-in request reads its user: statements built once (SQLAlchemy keeps their cache keys).
-    by_id = {kind: sa.select(model).where(model.id == sa.bindparam("id"))
-             for kind, model in (("s", User), ("c", CompanyAccount))}
+    from .services.accounts import account_for_session
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        kind, _, raw = session_id.partition(":")
-        if kind not in by_id or not (raw.isascii() and raw.isdigit()) or not valid_id(int(raw)):
-            return None
-        user = db.session.scalar(by_id[kind], {"id": int(raw)})
-        return user if user is not None and user.is_active else None
+        """Every request with a session (or a remember-me cookie) asks here: an ended session (logout, password
+        change, deactivation, "log out everywhere") names an old session version and is logged out."""
+        return account_for_session(session_id)
 
 
 def _register_blueprints(app: Flask) -> None:

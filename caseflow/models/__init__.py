@@ -4,6 +4,7 @@ from .api import ApiToken, IdempotencyKey
 from .case import Case, CaseEvent, CaseSequence, Message
 from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
+from .login import LoginFailure
 from .org import ROLES, Category, ConfigGeneration, Office, RoutingRule, User
 from .outbox import Outbox
 from .sla import CalendarSettings, SlaClock, SlaPolicy
@@ -11,7 +12,7 @@ from .survey import HandslagetMeasure, MonthlyReport, ReportSettings, Survey
 
 __all__ = [
     "ApiToken", "IdempotencyKey",
-    "AccessLog",
+    "AccessLog", "LoginFailure",
     "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
     "AccountCompany", "CompanyAccount",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",

@@ -20,14 +20,14 @@ class CompanyAccount(PasswordMixin, UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped to end every session of the account at once (services.accounts.end_sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     role = "company"  # never a staff role: every staff check refuses it
     office_id = None
 
-    def get_id(self) -> str:
-        return f"c:{self.id}"
+    def get_id(self) -> str:  # see User.get_id
+        return f"c:{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:

@@ -70,14 +70,17 @@ class User(PasswordMixin, UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), default="officer")
     office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("office.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped to end every session of the user at once (services.accounts.end_sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     office: Mapped[Office | None] = relationship()
 
-    def get_id(self) -> str:  # staff and company accounts share the login session: prefix the kind
-        return f"s:{self.id}"
+    def get_id(self) -> str:
+        """The session's user id: staff and company accounts share the login session, so the kind is a prefix;
+        the session version is a suffix, so a session (or remember-me cookie) from before the last
+        logout, password change or deactivation names a version that no longer matches."""
+        return f"s:{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:  # flask-login: a deactivated user cannot log in

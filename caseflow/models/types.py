@@ -41,12 +41,10 @@ def utcnow() -> datetime:
 
 
 class PasswordMixin:
-    """Hashed password (Werkzeug's scrypt) for staff users and company accounts alike, with the counters of
-    failed logins that lock an account for a while (services.accounts.check_login)."""
+    """Hashed password (Werkzeug's scrypt) for staff users and company accounts alike. Failed logins are
+    counted per account name and client address (models.login.LoginFailure), not on the account."""
 
     password_hash: str
-    failed_logins: int
-    locked_until: datetime | None
 
     def set_password(self, password: str) -> None:
         from werkzeug.security import generate_password_hash

@@ -1,6 +1,8 @@
-"""Staff accounts: authentication and creation."""
+"""Staff and company accounts: login with its lockout, sessions that can be ended, creation."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -8,8 +10,8 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import AccountCompany, Case, Company, CompanyAccount, Office, User
-from .errors import InvalidInput
+from ..models import AccountCompany, AuditLog, Case, Company, CompanyAccount, LoginFailure, Office, User
+from .errors import InvalidInput, valid_id
 from .unit import add_outbox, commit
 
 
@@ -19,35 +21,133 @@ def _dummy_hash() -> str:
     return generate_password_hash("no such user")
 
 
-def check_login(account, password: str, now: datetime) -> bool:
-    """Check a password with lockout: after LOGIN_LOCKOUT_ATTEMPTS failures in a row the account is locked for
-    LOGIN_LOCKOUT_MINUTES (InvalidInput "locked", even with the right password). Commits the counters."""
+# -- login and lockout --------------------------------------------------------------------------------------------
+# The lockout counts failures per (account name typed, client address): an attacker's failures lock out the
+# attacker's address for that name, never the owner at their own address, and a name without an account is
+# counted and locked exactly like one with (the same answers, the same work: it tells nobody who exists).
+# Guessing across many names from one address meets the looser per-address limit of the login views
+# (LOGIN_RATE_LIMIT, Flask-Limiter).
+def _failure_key(kind: str, email: str, address: str) -> str:
+    from flask import current_app
+
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"{kind}\n{email}\n{address}".encode(), hashlib.sha256).hexdigest()
+
+
+def _upsert_failure(key: str, now: datetime, stale: datetime):
+    """One statement on both databases: insert the first failure or count one more, starting again when the
+    last failure is older than the lockout period. Two requests at once both count."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(LoginFailure).values(key=key, failures=1, last_failed_at=now)
+    stmt = stmt.on_conflict_do_update(index_elements=[LoginFailure.key], set_={
+        "failures": sa.case((LoginFailure.last_failed_at <= stale, 1), else_=LoginFailure.failures + 1),
+        "last_failed_at": stmt.excluded.last_failed_at,
+    }).returning(LoginFailure.id, LoginFailure.failures)
+    return db.session.execute(stmt).one()
+
+
+def check_login(kind: str, account, email: str, password: str, address: str, now: datetime) -> bool:
+    """Check ``password`` for the account named ``email`` (``account`` None when there is none, or it may not
+    log in), counting failures per (name, client address): after LOGIN_LOCKOUT_ATTEMPTS failures within
+    LOGIN_LOCKOUT_MINUTES that name is locked from that address for LOGIN_LOCKOUT_MINUTES (InvalidInput
+    "locked", even with the right password). Staged: the caller commits, a failed attempt too."""
     from flask import current_app
 
     cfg = current_app.config
-    if account.locked_until is not None and account.locked_until > now:
+    period = timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+    key = _failure_key(kind, (email or "").strip().lower(), address or "")
+    locked_until = db.session.scalar(sa.select(LoginFailure.locked_until).where(LoginFailure.key == key))
+    if locked_until is not None and locked_until > now:
         check_password_hash(_dummy_hash(), password or "")  # same time as a real check
         raise InvalidInput({"email": "locked"})
-    if account.check_password(password or ""):
-        account.failed_logins, account.locked_until = 0, None
-        commit()
+    if account is not None:
+        ok = account.check_password(password or "")
+    else:
+        check_password_hash(_dummy_hash(), password or "")  # the same work as for a real account
+        ok = False
+    if ok:
+        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.key == key))
         return True
-    account.failed_logins = (account.failed_logins or 0) + 1
-    if account.failed_logins >= cfg["LOGIN_LOCKOUT_ATTEMPTS"]:
-        account.failed_logins = 0
-        account.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-    commit()
+    row_id, failures = _upsert_failure(key, now, now - period)
+    if failures >= cfg["LOGIN_LOCKOUT_ATTEMPTS"]:
+        db.session.execute(sa.update(LoginFailure).where(LoginFailure.id == row_id)
+                           .values(failures=0, locked_until=now + period))
+    db.session.execute(sa.delete(LoginFailure).where(  # forget what no longer counts
+        LoginFailure.last_failed_at <= now - period,
+        sa.or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until <= now)))
     return False
 
 
-def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
-    """The staff user for these credentials, or None. InvalidInput("locked") while locked out."""
+def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User | None:
+    """The staff user for these credentials from client ``address``, or None. InvalidInput("locked") while
+    that name is locked out from that address. A deactivated account answers as an unknown one."""
     now = now or datetime.now(UTC)
-    user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
-    if user is None or not user.active:
-        check_password_hash(_dummy_hash(), password or "")
+    email = (email or "").strip().lower()
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    candidate = user if user is not None and user.active else None
+    ok = check_login("staff", candidate, email, password, address, now)
+    commit()  # the counters, whichever way it went
+    return candidate if ok else None
+
+
+# -- sessions -----------------------------------------------------------------------------------------------------
+# A session names its account and the account's session version at login (User.get_id, CompanyAccount.get_id:
+# "s:<id>:<version>"), and is honoured only while the version is unchanged. Bumping the version ends every
+# session of that account at once, including any remember-me cookie, which carries the same id.
+_SESSION_KINDS = {"s": User, "c": CompanyAccount}
+_BY_ID = {kind: sa.select(model).where(model.id == sa.bindparam("id")) for kind, model in _SESSION_KINDS.items()}
+
+
+def account_for_session(session_id: str | None):
+    """The staff user or company account a session names, or None when the session has ended: unknown or
+    malformed id, account gone or not active, or a session version that is no longer the account's."""
+    parts = (session_id or "").split(":")
+    if len(parts) != 3 or parts[0] not in _BY_ID or not all(p.isascii() and p.isdigit() for p in parts[1:]):
         return None
-    return user if check_login(user, password, now) else None
+    account_id, version = int(parts[1]), int(parts[2])
+    if not valid_id(account_id):
+        return None
+    account = db.session.scalar(_BY_ID[parts[0]], {"id": account_id})
+    if account is None or not account.is_active or account.session_version != version:
+        return None
+    return account
+
+
+def bump_session_version(account) -> None:
+    """Staged: every session of ``account`` started before this change is no longer honoured. In SQL, so two
+    bumps at once both count."""
+    account.session_version = type(account).session_version + 1
+
+
+def end_sessions(account) -> None:
+    """Log out and "log out everywhere": end every session of the account (on every device)."""
+    bump_session_version(account)
+    commit()
+
+
+def change_password(account, current: str, new: str, address: str, now: datetime) -> None:
+    """Change the password of a logged-in staff user or company account, given the current one; ends every
+    session of the account (the caller starts a new one for the browser that made the change). A wrong
+    current password counts towards the lockout, as at login."""
+    kind = "staff" if isinstance(account, User) else "company"
+    if len(new or "") < 10:
+        raise InvalidInput({"password": "too_short"})
+    try:
+        ok = check_login(kind, account, account.email, current, address, now)
+    except InvalidInput:
+        raise InvalidInput({"current_password": "locked"}) from None
+    if not ok:
+        commit()  # the failure counts
+        raise InvalidInput({"current_password": "wrong_password"})
+    account.set_password(new)
+    bump_session_version(account)
+    if kind == "staff":
+        db.session.add(AuditLog(at=now, actor_user_id=account.id, entity="users", entity_id=account.id,
+                                action="update", changes={"password": ["***", "***"]}))  # never the value
+    commit()
 
 
 def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:
@@ -123,18 +223,21 @@ def verify_company_account(token: str, now) -> CompanyAccount:
     return account
 
 
-def authenticate_company(email: str, password: str, now: datetime | None = None) -> CompanyAccount | None:
+def authenticate_company(email: str, password: str, address: str,
+                         now: datetime | None = None) -> CompanyAccount | None:
+    """The company account for these credentials from client ``address``, or None; the lockout as for staff
+    (``check_login``). "not_verified" only to whoever gave the right password."""
     now = now or datetime.now(UTC)
-    account = db.session.scalar(sa.select(CompanyAccount).where(
-        CompanyAccount.email == (email or "").strip().lower()))
-    if account is None:
-        check_password_hash(_dummy_hash(), password or "")
+    email = (email or "").strip().lower()
+    account = db.session.scalar(sa.select(CompanyAccount).where(CompanyAccount.email == email))
+    candidate = account if account is not None and account.active else None
+    ok = check_login("company", candidate, email, password, address, now)
+    commit()  # the counters, whichever way it went
+    if not ok:
         return None
-    if not check_login(account, password, now):
-        return None
-    if account.verified_at is None:
+    if candidate.verified_at is None:
         raise InvalidInput({"email": "not_verified"})
-    return account if account.active else None
+    return candidate
 
 
 def request_password_reset(email: str, language: str, now) -> None:
@@ -161,6 +264,7 @@ def reset_password(token: str, password: str, now) -> CompanyAccount:
     if len(password or "") < 10:
         raise InvalidInput({"password": "too_short"})
     account.set_password(password)
+    bump_session_version(account)  # whoever knew the old password is logged out everywhere
     if account.verified_at is None:
         account.verified_at = now  # the reset mail proved the address
     commit()

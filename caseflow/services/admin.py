@@ -21,7 +21,7 @@ from ..models import (
     SlaPolicy,
     User,
 )
-from . import config, routing
+from . import accounts, config, routing
 from .errors import Forbidden, InvalidInput, NotFound, valid_id
 from .unit import commit
 
@@ -71,6 +71,8 @@ def save(user, entity: str, obj_id: int | None, values: dict, now: datetime):
     if password:
         obj.set_password(password)
         changes["password"] = ["***", "***"]  # never the value
+    if entity == "users" and obj_id is not None and (password or changes.get("active") == [True, False]):
+        accounts.bump_session_version(obj)  # deactivated or given a new password: every session of theirs ends
     if obj_id is None:
         db.session.add(obj)
     db.session.flush()

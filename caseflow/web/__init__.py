@@ -11,6 +11,9 @@ def form_view(view):
     return csrf.exempt(view)
 
 
-def limited(setting: str):
-    """Rate-limit a view's POSTs by the configured limit ``setting`` (e.g. LOGIN_RATE_LIMIT)."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+def limited(setting: str, failures_only: bool = False):
+    """Rate-limit a view's POSTs by the configured limit ``setting`` (e.g. LOGIN_RATE_LIMIT), per client
+    address. ``failures_only``: only refused attempts count (any answer but a redirect), so the successful
+    logins of a whole office behind one address never use the allowance up; every POST is still checked."""
+    deduct_when = (lambda response: response.status_code != 302) if failures_only else None
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], deduct_when=deduct_when)

@@ -33,6 +33,7 @@ FIELD_ERRORS = {
     "file_type": _l("One of the files is of a type we cannot accept. Send PDF, images, Word, Excel, PowerPoint or "
                     "text files."),
     "too_short": _l("Too short: at least 10 characters."),
+    "wrong_password": _l("Wrong current password."),
 }
 
 

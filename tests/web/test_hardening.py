@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from caseflow import create_app
 from caseflow.extensions import db
-from caseflow.models import AccessLog, Case, Office, User
+from caseflow.models import AccessLog, Case, LoginFailure, Office
 from caseflow.services import accounts
 from caseflow.services.errors import InvalidInput
 from tests.conftest import PASSWORD, login
@@ -25,12 +25,12 @@ def test_lockout_ends_after_its_time_and_success_resets_the_counter(app, make_us
     user = make_user("officer", offices["miljo"])
     now = datetime.now(UTC)
     for _ in range(5):
-        assert accounts.authenticate(user.email, "fel", now) is None
+        assert accounts.authenticate(user.email, "fel", "10.0.0.1", now) is None
     with pytest.raises(InvalidInput) as exc:
-        accounts.authenticate(user.email, PASSWORD, now + timedelta(minutes=1))
+        accounts.authenticate(user.email, PASSWORD, "10.0.0.1", now + timedelta(minutes=1))
     assert exc.value.fields == {"email": "locked"}
-    assert accounts.authenticate(user.email, PASSWORD, now + timedelta(minutes=16)).id == user.id
-    assert db.session.get(User, user.id).failed_logins == 0
+    assert accounts.authenticate(user.email, PASSWORD, "10.0.0.1", now + timedelta(minutes=16)).id == user.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure)) == 0
 
 
 def test_login_attempts_are_rate_limited_with_a_clear_page(app_config, offices):

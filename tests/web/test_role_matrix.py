@@ -52,6 +52,10 @@ EXPECT = {
     "public.answer": public(), "public.healthz": public(), "public.readyz": public(), "public.attachment": public(),
     "officer.attachment": staff(),
     "auth.login": public(), "auth.logout": public(),
+    # one's own password and sessions: every account has them (a company account is sent to its own page)
+    "auth.password": dict(staff_page(), analyst=OK, company=OK, other_company=OK),
+    "auth.logout_everywhere": dict(staff_page(), analyst=OK, company=OK, other_company=OK),
+    "account.password": company_page(), "account.logout_everywhere": company_page(),
     "public.resend_links": public(), "public.privacy": public(),
     "account.home": company_page(), "account.add_company": company_page(),
     "account.register": public(), "account.login": public(), "account.logout": public(),
@@ -151,8 +155,8 @@ def test_role_matrix(app, world, role):
         expected = EXPECT[rule.endpoint][role]
         url = _url(rule, receipt)
         method = "GET" if "GET" in rule.methods else "POST"
-        if rule.endpoint in ("auth.logout", "account.logout"):
-            continue  # would end the session of the matrix itself; covered in test_officer
+        if rule.endpoint in ("auth.logout", "account.logout", "auth.logout_everywhere", "account.logout_everywhere"):
+            continue  # would end the session of the matrix itself; covered in test_officer, test_sessions_and_lockout
         resp = client.open(url, method=method, data={})
         got = resp.status_code
         if expected == LOGIN:

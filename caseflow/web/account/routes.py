@@ -1,11 +1,13 @@
 from datetime import UTC, datetime
 
-from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ...services import accounts
 from ...services.errors import InvalidInput
 from .. import form_view, limited
+from ..auth import sessions
+from ..auth.forms import PasswordForm
 from ..i18n import gettext as _
 from ..i18n import lang
 from ..messages import apply_errors
@@ -67,24 +69,24 @@ def verify(token: str):
         account = accounts.verify_company_account(token, datetime.now(UTC))
     except InvalidInput:
         return render_template("account/link_expired.html"), 400
-    login_user(account)
+    sessions.begin(account)
     flash(_("Your e-mail address is confirmed. Welcome!"), "success")
     return redirect(url_for("account.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @form_view
-@limited("LOGIN_RATE_LIMIT")
+@limited("LOGIN_RATE_LIMIT", failures_only=True)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            account = accounts.authenticate_company(form.email.data, form.password.data)
+            account = accounts.authenticate_company(form.email.data, form.password.data, request.remote_addr or "")
         except InvalidInput as exc:
             apply_errors(form, exc.fields)
         else:
             if account is not None:
-                login_user(account)
+                sessions.begin(account)
                 return redirect(url_for("account.home"))
             form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("account/login.html", form=form), (422 if form.is_submitted() else 200)
@@ -92,9 +94,39 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sessions.end(current_user)
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@form_view
+@limited("LOGIN_RATE_LIMIT", failures_only=True)
+def password():
+    if (bounce := _company_only()) is not None:
+        return bounce
+    form, account = PasswordForm(), current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(account, form.current_password.data, form.password.data,
+                                     request.remote_addr or "", datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            sessions.begin(account)  # this browser goes on, on a new session
+            flash(_("Your new password is saved. You are logged out everywhere else."), "success")
+            return redirect(url_for("account.password"))
+    return render_template("auth/password.html", form=form, everywhere_url=url_for("account.logout_everywhere")), \
+        (422 if form.is_submitted() else 200)
+
+
+@bp.post("/logout-everywhere")
+def logout_everywhere():
+    if (bounce := _company_only()) is not None:
+        return bounce
+    sessions.end(current_user)
+    flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("account.login"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -122,7 +154,7 @@ def reset(token: str):
                 return render_template("account/link_expired.html"), 400
             apply_errors(form, exc.fields)
         else:
-            login_user(account)
+            sessions.begin(account)  # every other session of the account ended with the reset
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("account.home"))
     return render_template("account/reset.html", form=form), (422 if form.is_submitted() else 200)

@@ -1,32 +1,33 @@
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ...services import accounts
 from ...services.errors import InvalidInput
 from .. import form_view, limited
 from ..i18n import gettext as _
 from ..messages import apply_errors
-from . import bp
-from .forms import LoginForm
+from . import bp, sessions
+from .forms import LoginForm, PasswordForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @form_view
-@limited("LOGIN_RATE_LIMIT")
+@limited("LOGIN_RATE_LIMIT", failures_only=True)
 def login():
     if current_user.is_authenticated and current_user.role != "company":
         return redirect(url_for("reports.month") if current_user.role == "analyst" else url_for("officer.queue"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except InvalidInput as exc:  # locked out for a while
+            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except InvalidInput as exc:  # locked out for a while, from this address
             apply_errors(form, exc.fields)
         else:
             if user is not None:
-                login_user(user)
+                sessions.begin(user)
                 home = url_for("reports.month") if user.role == "analyst" else url_for("officer.queue")
                 return redirect(_safe_next(request.args.get("next")) or home)
             form.form_errors.append(_("Wrong e-mail or password."))
@@ -35,8 +36,38 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sessions.end(current_user)
     flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@form_view
+@limited("LOGIN_RATE_LIMIT", failures_only=True)
+def password():
+    if current_user.role == "company":  # a company account has its own page
+        return redirect(url_for("account.password"))
+    form, account = PasswordForm(), current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(account, form.current_password.data, form.password.data,
+                                     request.remote_addr or "", datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            sessions.begin(account)  # this browser goes on, on a new session
+            flash(_("Your new password is saved. You are logged out everywhere else."), "success")
+            return redirect(url_for("auth.password"))
+    return render_template("auth/password.html", form=form, everywhere_url=url_for("auth.logout_everywhere")), \
+        (422 if form.is_submitted() else 200)
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    sessions.end(current_user)
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 

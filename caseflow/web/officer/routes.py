@@ -56,13 +56,18 @@ def queue():
 def bulk():
     form = BulkForm()
     ids = [n for n in map(as_int, request.form.getlist("ids")) if n is not None]
-    action = form.action.data if form.validate_on_submit() else "claim"
-    now = datetime.now(UTC)
-    # Always through the service, which checks who may act, even when nothing was chosen.
-    if action == "claim":
-        res = casework.bulk(current_user, ids, "assign", now)
-    else:
-        res = casework.bulk(current_user, ids, "close", now, outcome=action.removeprefix("close_"))
+    # A form that fails (no valid CSRF token, an action not offered) gets no default action: the service is
+    # still asked, so it answers first who may act at all, and then refuses the empty action.
+    chosen = form.action.data if form.validate_on_submit() else ""
+    action, outcome = ("assign", None) if chosen == "claim" else ("", None)
+    if chosen.startswith("close_"):
+        action, outcome = "close", chosen.removeprefix("close_")
+    try:
+        res = casework.bulk(current_user, ids, action, datetime.now(UTC), outcome=outcome)
+    except InvalidInput:
+        return render_template("errors/error.html", code=400, message=_(
+            "Nothing was changed: the form could not be checked (it may have been open very long, or come from "
+            "another page). Go back to the work queue, reload it and try again.")), 400
     if not ids:
         flash(_("Choose one or more cases first."), "info")
     else:

@@ -1,0 +1,34 @@
+"""Starting and ending a login session: one way for staff and company accounts alike."""
+from flask import current_app, g, session
+from flask_login import login_user, logout_user
+
+from ...services import accounts
+
+# A preference, not a credential: the only thing a session keeps across a login or a logout.
+KEPT = ("lang",)
+
+
+def begin(account) -> None:
+    """Log ``account`` in on a fresh session: nothing set before the login survives it (no session fixation)
+    and the CSRF token is a new one, so a token seen before the login is worth nothing after it."""
+    _fresh_session()
+    login_user(account)
+
+
+def end(account) -> None:
+    """Log out: every session of the account ends (on every device, and any copy of the cookie with it).
+    ``account`` may be Flask-Login's ``current_user`` (a proxy), anonymous or not."""
+    if getattr(account, "is_authenticated", False):
+        accounts.end_sessions(account._get_current_object() if hasattr(account, "_get_current_object")
+                              else account)
+    _fresh_session()
+    logout_user()  # after the clearing: it asks Flask-Login to delete any remember-me cookie too
+
+
+def _fresh_session() -> None:
+    kept = {key: session[key] for key in KEPT if key in session}
+    session.clear()
+    session.update(kept)
+    # Flask-WTF keeps the raw token in the session and its signed form for the request in g: drop both, and
+    # the next form rendered gets a new token.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
