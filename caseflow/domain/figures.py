@@ -48,9 +48,16 @@ class Figure:
     numerator: str | None = None  # for a share or rate: the figures it divides, published beside it
     denominator: str | None = None
     drill: str | None = None  # the event kind behind a count, for the drill-down to its cases
+    short: tuple[str, str] | None = None  # (sv, en) heading of a narrow table column
 
     def label(self, language: str) -> str:
         return self.en if language == "en" else self.sv
+
+    def heading(self, language: str) -> str:
+        """The column heading: the short label where there is one."""
+        if self.short is None:
+            return self.label(language)
+        return self.short[1] if language == "en" else self.short[0]
 
 
 def _grouped(prefix: str, labels: Mapping, sv: str, en: str, unit: str, numerator: str | None = None,
@@ -61,32 +68,34 @@ def _grouped(prefix: str, labels: Mapping, sv: str, en: str, unit: str, numerato
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("received", "Mottagna ärenden", "Cases received", COUNT, drill="received"),
-    Figure("closed", "Avslutade ärenden", "Cases closed", COUNT, drill="closed"),
+    Figure("received", "Mottagna ärenden", "Cases received", COUNT, drill="received", short=("Mottagna", "Received")),
+    Figure("closed", "Avslutade ärenden", "Cases closed", COUNT, drill="closed", short=("Avslutade", "Closed")),
     Figure("reopened", "Återöppnade ärenden", "Cases reopened", COUNT, drill="reopened"),
-    Figure("reopen_rate", "Andel återöppnade", "Reopen rate", SHARE, "reopened", "closed"),
-    Figure("backlog", "Öppna vid månadens slut", "Open at month end", COUNT),
+    Figure("reopen_rate", "Andel återöppnade", "Reopen rate", SHARE, "reopened", "closed",
+           short=("Återöppnade", "Reopened")),
+    Figure("backlog", "Öppna vid månadens slut", "Open at month end", COUNT, short=("Öppna vid slutet", "Open at end")),
     Figure("backlog_median_age_days", "Öppna ärendens ålder, median (dagar)", "Age of open cases, median (days)",
            DAYS),
     Figure("first_response_n", "Första svar, antal", "First responses", COUNT),
     Figure("first_response_median_h", "Första svar, median (arbetstimmar)", "First response, median (working h)",
-           HOURS),
+           HOURS, short=("Första svar, h", "First response, h")),
     Figure("first_response_p90_h", "Första svar, 90:e percentil (arbetstimmar)",
            "First response, 90th percentile (working h)", HOURS),
     Figure("resolution_n", "Avgjorda, antal", "Resolutions", COUNT),
     Figure("resolution_median_h", "Handläggningstid, median (arbetstimmar)", "Resolution time, median (working h)",
-           HOURS),
+           HOURS, short=("Handläggning, h", "Resolution, h")),
     Figure("resolution_p90_h", "Handläggningstid, 90:e percentil (arbetstimmar)",
            "Resolution time, 90th percentile (working h)", HOURS),
     Figure("clocks_in_time", "Klockor inom utlovad tid", "Clocks in time", COUNT),
     Figure("clocks_stopped", "Klockor som stannade", "Clocks stopped", COUNT),
     Figure("within_target", "Andel inom utlovad tid", "Share within target", SHARE, "clocks_in_time",
-           "clocks_stopped"),
+           "clocks_stopped", short=("Inom tid", "Within target")),
     *_grouped("within_target_by_clock", CLOCKS, "Inom tid", "Within target", SHARE,
               "clock_counts.{}.in_time", "clock_counts.{}.stopped"),
-    Figure("breaches", "Överskridna tider", "Breaches", COUNT, drill="sla_breach"),
+    Figure("breaches", "Överskridna tider", "Breaches", COUNT, drill="sla_breach", short=("Överskridna", "Breaches")),
     Figure("reroutes", "Felstyrda (skickade vidare)", "Routing misses (sent on)", COUNT, drill="rerouted"),
-    Figure("routing_miss_rate", "Andel felstyrda", "Routing miss rate", SHARE, "reroutes", "received"),
+    Figure("routing_miss_rate", "Andel felstyrda", "Routing miss rate", SHARE, "reroutes", "received",
+           short=("Felstyrda", "Misrouted")),
     Figure("complaints", "Klagomål", "Complaints", COUNT, drill="received"),
     Figure("complaints_per_100", "Klagomål per 100 ärenden", "Complaints per 100 cases", PER_100, "complaints",
            "received"),

@@ -8,11 +8,12 @@ COLORS = ("#00558c", "#1d6b35", "#8a4b00", "#5a2d82", "#b00020", "#4a4f55", "#00
 
 
 def _fmt(v, unit: str = "") -> str:
+    """A value with one decimal in the page's number format (decimal comma in Swedish)."""
+    from .figures import number
+
     if v is None:
         return "–"
-    if isinstance(v, float):
-        v = round(v, 1)
-    return f"{v}{unit}"
+    return f"{number(v, 1) if isinstance(v, float) else v}{unit}"
 
 
 def bar_chart(title: str, items: list[tuple[str, float | None]], unit: str = "", target: float | None = None,

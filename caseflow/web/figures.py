@@ -14,6 +14,10 @@ def label(key: str, language: str | None = None) -> str:
     return registry.figure(key).label(language or page_language())
 
 
+def heading(key: str, language: str | None = None) -> str:
+    return registry.figure(key).heading(language or page_language())
+
+
 def number(v, decimals: int = 2, language: str | None = None) -> str:
     if v is None:
         return "–"

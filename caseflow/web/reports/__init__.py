@@ -10,8 +10,8 @@ def _figures():
     from .. import figures
 
     return {"FIGURES": registry.FIGURES, "FIGURE_TABLE": registry.TABLE, "DRILL": registry.DRILL,
-            "fig_label": figures.label, "fig_show": figures.show, "fig_format": figures.format_value,
-            "fig_percent": figures.percent}
+            "fig_label": figures.label, "fig_heading": figures.heading, "fig_show": figures.show,
+            "fig_format": figures.format_value, "fig_percent": figures.percent}
 
 
 from . import routes  # noqa: E402, F401
