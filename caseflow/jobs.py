@@ -80,8 +80,7 @@ def _deliver_each(ids: list[int]) -> tuple[list[str], Exception | None]:
     """Deliver rows one by one, each in its own transaction: a row that fails (the database went away, say) is
     logged and stays pending for ``retry_outbox``, and the others still go. Returns the statuses and the first
     failure."""
-    from .extensions import db
-    from .services import outbox
+    from .services import outbox, unit
 
     statuses, first_failure = [], None
     for oid in ids:
@@ -89,7 +88,7 @@ def _deliver_each(ids: list[int]) -> tuple[list[str], Exception | None]:
             statuses.append(outbox.deliver(oid))
         except Exception as exc:
             log.exception("delivery of outbox row %s failed", oid)
-            db.session.rollback()
+            unit.rollback()  # the session may be unusable (the database went away); the row stays pending
             statuses.append("error")
             first_failure = first_failure or exc
     return statuses, first_failure

@@ -38,5 +38,7 @@ class IdempotencyKey(db.Model):
     token_id: Mapped[int] = mapped_column(sa.ForeignKey("api_token.id"))
     key: Mapped[str] = mapped_column(sa.String(200))
     request_hash: Mapped[str] = mapped_column(sa.String(64))
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
+    # Empty only inside the transaction that claims the key: the row is written first, then the case it makes
+    # (integrations.submit), both committed together.
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+PENDING, SENT, FAILED = "pending", "sent", "failed"  # FAILED: a dead letter, never tried again by itself
 
 
 class Outbox(db.Model):
@@ -25,6 +25,11 @@ class Outbox(db.Model):
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # A transient failure is tried again no earlier than this (backing off); a permanent one, or too many
+    # attempts, makes the row a dead letter: status FAILED, why (a code, services.outbox.DEAD_REASONS) and when.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_reason: Mapped[str | None] = mapped_column(sa.String(40))
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What was delivered (rendered mail), kept as the record when no SMTP server is configured.
     result: Mapped[dict | None] = mapped_column(sa.JSON)
 

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
 from . import accounts, config, routing, sla, tracking
 from .errors import InvalidInput, valid_id
-from .unit import add_outbox_rows, columns_of, commit, core, event_row, insert_row, insert_rows, record
+from .unit import add_outbox_rows, columns_of, core, event_row, insert_row, insert_rows, record, transaction
 
 LIMITS = {
     "company_name": 200, "contact_name": 120, "contact_email": 254, "contact_phone": 40,
@@ -48,9 +48,12 @@ class Receipt:
     token: str  # shown once on the receipt page; only its hash is stored
 
 
-def submit_case(sub: Submission, now: datetime) -> Receipt:
+@transaction()
+def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = None) -> Receipt:
     """Register a new case (OSL 5 kap.: at once, with date, number, sender and description), route it to an
-    office, start its clocks and queue the receipt mail. All or nothing.
+    office, start its clocks and queue the receipt mail. All or nothing: one transaction, committed on return,
+    or staged only when a caller's unit of work is open (the API's submit: the case and its Idempotency-Key
+    row commit together). ``api_token_id`` is the integration that filed it.
 
     The busiest write of the system, so the new rows (case, events, clocks, outbox) are written by Core inserts,
     one statement per table, instead of through the ORM's unit of work; the case object is built as usual and
@@ -72,7 +75,7 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
         complaint_ground=sub.complaint_ground if sub.kind == "complaint" else None,
         language=sub.language if sub.language in ("sv", "en") else "sv",
         tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
-        created_at=now,
+        created_at=now, api_token_id=api_token_id,
     )
     office = config.snapshot().office(decision.office_id)
     assignee = routing.pick_assignee(office.id, decision.assign_strategy)
@@ -109,9 +112,7 @@ def submit_case(sub: Submission, now: datetime) -> Receipt:
     add_outbox_rows([("mail", {"template": "receipt", "case_id": case.id}),
                      ("mail", {"template": "new_case", "case_id": case.id, "audience": "assignee"})],
                     case_id=case.id, at=now)
-    receipt = Receipt(case.id, case.reference, token)
-    commit()
-    return receipt
+    return Receipt(case.id, case.reference, token)
 
 
 def _validate(sub: Submission) -> tuple:

@@ -7,10 +7,10 @@ import hmac
 import json
 import secrets
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.identifiers import format_reference, parse_reference
 from ..extensions import db
@@ -18,7 +18,7 @@ from ..models import ApiToken, Case, IdempotencyKey, Message, User
 from ..models.api import SCOPES
 from . import config, intake, sla
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .unit import commit
+from .unit import commit, core, transaction
 
 
 def _hash(token: str) -> str:
@@ -48,9 +48,28 @@ def authenticate(header: str | None, now: datetime) -> ApiToken | None:
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(value.strip())))
     if row is None or not row.active or not hmac.compare_digest(row.token_hash, _hash(value.strip())):
         raise Forbidden("bad_token")
-    row.last_used_at = now
-    commit()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        _touch(row, now)
     return row
+
+
+# ``last_used_at`` tells an administrator whether a token is still in use (and which to retire); to the minute
+# it tells nothing more. Writing it on every request would give every API call a commit of its own (a WAL
+# flush), and writing it inside the request's use case instead would hold the token's row lock until that
+# commit, so two submissions of one integration would queue behind each other. So it is written at most once
+# per LAST_USED_EVERY per token: a conditional UPDATE (of concurrent requests that all saw it stale, one
+# writes, the others match no row), committed through the unit before the request's own use case begins (or
+# staged in the caller's transaction when one is open). All other requests write nothing.
+LAST_USED_EVERY = timedelta(minutes=5)
+_TOUCH = (sa.update(ApiToken)
+          .where(ApiToken.id == sa.bindparam("token_id"),
+                 sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= sa.bindparam("stale_before")))
+          .values(last_used_at=sa.bindparam("now")))
+
+
+def _touch(token: ApiToken, now: datetime) -> None:
+    with transaction():
+        core().execute(_TOUCH, {"token_id": token.id, "stale_before": now - LAST_USED_EVERY, "now": now})
 
 
 def require(token: ApiToken | None, scope: str) -> ApiToken:
@@ -66,28 +85,40 @@ def submit(token: ApiToken, sub: intake.Submission, key: str | None, now: dateti
     False); the same key with a different body is a conflict. Returns (case, tracking token or None, created)."""
     require(token, "submit")
     body_hash = hashlib.sha256(json.dumps(asdict(sub), sort_keys=True, default=str).encode()).hexdigest()
-    if key:
-        if len(key) > 200:
-            raise InvalidInput({"Idempotency-Key": "too_long"})
-        seen = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.token_id == token.id,
-                                                                 IdempotencyKey.key == key))
-        if seen is not None:
-            if seen.request_hash != body_hash:
-                raise Conflict("idempotency_key_reused")
-            return db.session.get(Case, seen.case_id), None, False
-    receipt = intake.submit_case(sub, now)
-    case = db.session.get(Case, receipt.case_id)
-    case.api_token_id = token.id
-    if key:
-        db.session.add(IdempotencyKey(token_id=token.id, key=key, request_hash=body_hash, case_id=case.id,
-                                      created_at=now))
-    try:
-        commit()
-    except IntegrityError:  # the same key raced in from a parallel retry: that one won, return its case
-        seen = db.session.scalar(sa.select(IdempotencyKey).where(IdempotencyKey.token_id == token.id,
-                                                                 IdempotencyKey.key == key))
-        return db.session.get(Case, seen.case_id), None, False
-    return case, receipt.token, True
+    if key and len(key) > 200:
+        raise InvalidInput({"Idempotency-Key": "too_long"})
+    token_id = token.id
+    with transaction():  # the key's row, the case, its events, clocks and receipt: one commit
+        if key:
+            claimed = _claim_key(token_id, key, body_hash, now)
+            if claimed is None:  # taken: by an earlier request, or by a parallel one that has now committed
+                seen = db.session.scalar(_KEY_ROW, {"token_id": token_id, "key": key})
+                if seen.request_hash != body_hash:
+                    raise Conflict("idempotency_key_reused")
+                return db.session.get(Case, seen.case_id), None, False
+        receipt = intake.submit_case(sub, now, api_token_id=token_id)
+        if key:
+            core().execute(_KEY_CASE, {"key_id": claimed, "case_id": receipt.case_id})
+    return db.session.get(Case, receipt.case_id), receipt.token, True
+
+
+# An Idempotency-Key is claimed before the case is made, by inserting its row (unique per token and key). Of two
+# requests with one key, the second's INSERT waits on the unique index until the first transaction ends: if that
+# committed, the key is taken and the second reads the first's case; if it rolled back (invalid input, say), the
+# second goes on as the first. So one key makes one case and one receipt, and a failed request does not use it up.
+_KEY_ROW = sa.select(IdempotencyKey).where(IdempotencyKey.token_id == sa.bindparam("token_id"),
+                                           IdempotencyKey.key == sa.bindparam("key"))
+_KEY_CASE = (sa.update(IdempotencyKey).where(IdempotencyKey.id == sa.bindparam("key_id"))
+             .values(case_id=sa.bindparam("case_id")))
+
+
+def _claim_key(token_id: int, key: str, body_hash: str, now: datetime) -> int | None:
+    """The id of the key's new row, or None when the key was taken already."""
+    dialect = db.session.get_bind().dialect.name
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(IdempotencyKey)
+    stmt = (ins.values(token_id=token_id, key=key, request_hash=body_hash, created_at=now)
+            .on_conflict_do_nothing(index_elements=["token_id", "key"]).returning(IdempotencyKey.id))
+    return core().execute(stmt).scalar()
 
 
 def case_for(token: ApiToken, reference: str) -> Case:
@@ -145,10 +176,10 @@ def admin_create_token(user, name: str, scopes: list[str], staff_email: str, now
         staff = db.session.scalar(sa.select(User).where(User.email == staff_email.strip().lower()))
         if staff is None:
             raise InvalidInput({"user": "unknown_user"})
-    token = create_token(name, scopes, now, staff)
-    db.session.add(AuditLog(at=now, actor_user_id=user.id, entity="api_tokens", entity_id=None, action="create",
-                            changes={"name": [None, name], "scopes": [None, ",".join(scopes)]}))
-    commit()
+    with transaction():  # the token and its audit entry commit together
+        token = create_token(name, scopes, now, staff)
+        db.session.add(AuditLog(at=now, actor_user_id=user.id, entity="api_tokens", entity_id=None,
+                                action="create", changes={"name": [None, name], "scopes": [None, ",".join(scopes)]}))
     return token
 
 

@@ -9,10 +9,44 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 log = logging.getLogger(__name__)
+
+
+class PermanentFailure(Exception):
+    """A mail that can never be sent as it is: trying again cannot help, so its outbox row becomes a dead letter.
+    ``reason`` is a code (services.outbox.DEAD_REASONS), the message the detail."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
+def check_recipients(addresses: list[str]) -> None:
+    """Raise PermanentFailure for an address no mail can go to: no @, a line break that would add a header,
+    anything else the email-validator refuses as syntax. Whether the domain receives mail is the mail server's
+    answer, not ours: a reserved or one-label name (``.invalid``, ``.local``, ``intranet``) may be what an
+    internal relay serves, so the domain is checked as a host name under a neutral top-level name."""
+    for address in addresses:
+        try:
+            validate_email(address, check_deliverability=False, test_environment=True)
+        except EmailNotValidError as exc:
+            if not _valid_as_host_name(address):
+                raise PermanentFailure("invalid_address", f"{address!r}: {exc}") from None
+
+
+def _valid_as_host_name(address: str) -> bool:
+    local, at, domain = address.rpartition("@")
+    if not at or "\r" in address or "\n" in address:
+        return False
+    try:
+        validate_email(f"{local}@{domain}.example", check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 @dataclass
@@ -36,11 +70,14 @@ def send(mail: RenderedMail) -> str:
     """Send through SMTP when configured; otherwise log it (the outbox row keeps it). Returns how it went."""
     cfg = current_app.config
     msg = EmailMessage()
-    msg["From"] = cfg["MAIL_FROM"]
-    msg["To"] = mail.to
-    msg["Subject"] = mail.subject
-    # A stable Message-ID per outbox row lets receiving systems drop a duplicate if a retry ever resends.
-    msg["Message-ID"] = mail.message_id
+    try:
+        msg["From"] = cfg["MAIL_FROM"]
+        msg["To"] = mail.to
+        msg["Subject"] = mail.subject
+        # A stable Message-ID per outbox row lets receiving systems drop a duplicate if a retry ever resends.
+        msg["Message-ID"] = mail.message_id
+    except ValueError as exc:  # a header with a line break in it (old data): the same on every try
+        raise PermanentFailure("malformed_message", str(exc)) from None
     msg.set_content(mail.text)
     msg.add_alternative(mail.html, subtype="html")
     if not cfg.get("MAIL_SERVER"):
@@ -51,8 +88,28 @@ def send(mail: RenderedMail) -> str:
             smtp.starttls()
         if cfg.get("MAIL_USERNAME"):
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-        smtp.send_message(msg)
+        try:
+            refused = smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
+            _raise_if_permanent("address_refused", exc.recipients.values())
+            raise
+        except smtplib.SMTPDataError as exc:  # the message refused after the recipients were taken
+            _raise_if_permanent("message_refused", [(exc.smtp_code, exc.smtp_error)])
+            raise
+    if refused:  # some of several recipients refused: the others have it, so it is not sent again
+        log.warning("mail %s: recipients refused: %s", mail.message_id, sorted(refused))
     return "smtp"
+
+
+def _raise_if_permanent(reason: str, answers) -> None:
+    """SMTP's 5xx answers are permanent (RFC 5321 4.2.1: "do not repeat the exact request"), 4xx transient.
+    A refused sender or a failed login (also 5xx) are left transient: they are our configuration, and the mail
+    goes once that is mended (and is dead-lettered after the bounded retries if it never is)."""
+    answers = list(answers)
+    if answers and all(code >= 500 for code, _text in answers):
+        detail = "; ".join(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                           for code, text in answers)
+        raise PermanentFailure(reason, f"SMTP {detail}"[:2000]) from None
 
 
 def message_id_for(outbox_id: int) -> str:

@@ -27,18 +27,21 @@ def readiness() -> dict[str, bool]:
 
 
 def overview(user) -> dict:
-    """For administrators: outbox rows by status, the undelivered ones, and the RQ queue (when Redis is used)."""
-    from datetime import UTC, datetime, timedelta
+    """For administrators: outbox rows by status, the dead letters (with why), the pending rows that are overdue,
+    and the RQ queue (when Redis is used)."""
+    from datetime import timedelta
 
     from ..models import Outbox
+    from ..models.outbox import FAILED, PENDING
     from .admin import require_admin
 
     require_admin(user)
     counts = dict(db.session.execute(sa.select(Outbox.status, sa.func.count()).group_by(Outbox.status)).all())
     stale = datetime.now(UTC) - timedelta(seconds=current_app.config["OUTBOX_RETRY_AFTER_SECONDS"])
-    stuck = list(db.session.scalars(sa.select(Outbox).where(
-        sa.or_(Outbox.status == "failed", sa.and_(Outbox.status == "pending", Outbox.created_at <= stale)))
-        .order_by(Outbox.id.desc()).limit(100)))
+    dead = list(db.session.scalars(sa.select(Outbox).where(Outbox.status == FAILED)
+                                   .order_by(Outbox.failed_at.desc().nulls_last(), Outbox.id.desc()).limit(100)))
+    stuck = list(db.session.scalars(sa.select(Outbox).where(Outbox.status == PENDING, Outbox.created_at <= stale)
+                                    .order_by(Outbox.id.desc()).limit(100)))
     queue = None
     if current_app.config.get("REDIS_URL"):
         try:
@@ -49,25 +52,27 @@ def overview(user) -> dict:
                      "started": q.started_job_registry.count}
         except Exception:  # noqa: BLE001 - Redis down is shown, not raised
             queue = {"name": current_app.config["RQ_QUEUE"], "error": "Redis unreachable"}
-    return {"outbox": counts, "stuck": stuck, "queue": queue}
+    return {"outbox": counts, "dead": dead, "stuck": stuck, "queue": queue}
 
 
 def retry_outbox_row(user, outbox_id: int) -> None:
-    """Put a failed or stuck outbox row back in line and dispatch it again (delivery stays idempotent)."""
+    """Put a dead letter or a stuck outbox row back in line and dispatch it again once committed (delivery stays
+    idempotent). An administrator's decision, after mending what made it fail: nothing retries a dead letter
+    by itself."""
     from ..models import Outbox
+    from ..models.outbox import PENDING, SENT
     from .admin import require_admin
     from .errors import NotFound
-    from .unit import commit
+    from .unit import dispatch_after_commit, transaction
 
     require_admin(user)
-    row = db.session.get(Outbox, outbox_id)
-    if row is None:
-        raise NotFound("outbox")
-    if row.status == "sent":
-        return
-    row.status, row.attempts, row.last_error = "pending", 0, None
-    row.enqueued_at = datetime.now(UTC)
-    commit()
-    from .. import jobs
-
-    jobs.dispatch_outbox([row.id])
+    with transaction():
+        row = db.session.get(Outbox, outbox_id)
+        if row is None:
+            raise NotFound("outbox")
+        if row.status == SENT:
+            return
+        row.status, row.attempts, row.last_error, row.retry_at = PENDING, 0, None, None
+        row.failed_reason = row.failed_at = None
+        row.enqueued_at = datetime.now(UTC)
+        dispatch_after_commit([row.id])

@@ -1,4 +1,9 @@
-"""Delivering outbox rows. Idempotent: a row that was sent is never sent again."""
+"""Delivering outbox rows. Idempotent: a row that was sent is never sent again.
+
+A failure either is permanent (an address no mail can go to, an SMTP 5xx refusal): the row becomes a dead letter
+at once (status ``failed``, ``failed_reason``, ``failed_at``), shown on the operations page and never tried again
+by itself; or transient (the mail server down, a 4xx answer): tried again after a growing pause
+(``retry_at``), and dead-lettered after MAX_ATTEMPTS. An administrator may put a dead letter back in line."""
 from __future__ import annotations
 
 import logging
@@ -11,34 +16,50 @@ from ..extensions import db
 from ..models import Case, Message, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
 from . import config, mail, tracking
+from .unit import transaction
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # with RETRY_FIRST doubling up to RETRY_MOST: tried for about two hours
+RETRY_FIRST, RETRY_MOST = timedelta(minutes=1), timedelta(hours=1)
+DEAD_REASONS = ("invalid_address", "address_refused", "message_refused", "malformed_message", "attempts_exhausted")
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The pause after the ``attempts``-th failed try: 1, 2, 4 … minutes, at most an hour."""
+    return min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_MOST)
 
 
 def deliver(outbox_id: int, now: datetime | None = None) -> str:
     """Deliver one outbox row; returns its status afterwards. Safe to call twice or concurrently:
     the row is locked (PostgreSQL) and re-checked, so it is delivered once."""
     now = now or datetime.now(UTC)
-    row = db.session.scalar(sa.select(Outbox).where(Outbox.id == outbox_id).with_for_update())
-    if row is None:
-        db.session.rollback()
-        return "missing"
-    if row.status != PENDING:
-        db.session.rollback()
+    with transaction():
+        row = db.session.scalar(sa.select(Outbox).where(Outbox.id == outbox_id).with_for_update())
+        if row is None:
+            return "missing"
+        if row.status != PENDING:
+            return row.status
+        row.attempts += 1
+        try:
+            handler = _HANDLERS[row.topic]
+            row.result = handler(row)
+            row.status, row.sent_at, row.last_error, row.retry_at = SENT, now, None, None
+        except mail.PermanentFailure as exc:
+            log.warning("outbox %s can never be delivered (%s): dead letter", row.id, exc.reason)
+            _dead_letter(row, exc.reason, str(exc), now)
+        except Exception as exc:  # a transient failure is recorded and tried again later, never lost
+            log.warning("outbox %s delivery failed (attempt %s): %s", row.id, row.attempts, type(exc).__name__)
+            if row.attempts >= MAX_ATTEMPTS:
+                _dead_letter(row, "attempts_exhausted", f"{type(exc).__name__}: {exc}", now)
+            else:
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.retry_at = now + retry_delay(row.attempts)
         return row.status
-    row.attempts += 1
-    try:
-        handler = _HANDLERS[row.topic]
-        row.result = handler(row)
-        row.status, row.sent_at, row.last_error = SENT, now, None
-    except Exception as exc:  # a failed delivery is recorded and retried later, never lost
-        log.warning("outbox %s delivery failed (attempt %s): %s", row.id, row.attempts, type(exc).__name__)
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = FAILED
-    db.session.commit()
-    return row.status
+
+
+def _dead_letter(row: Outbox, reason: str, detail: str, now: datetime) -> None:
+    row.status, row.failed_reason, row.failed_at = FAILED, reason, now
+    row.last_error, row.retry_at = detail[:2000], None
 
 
 def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
@@ -66,6 +87,7 @@ def _deliver_mail(row: Outbox) -> dict:
     to = [addr for addr in to if addr]
     if not to:
         return {"via": "skipped", "reason": "no recipient"}
+    mail.check_recipients(to)
     rendered = mail.render(
         p["template"], to=", ".join(to), lang=lang, message_id=mail.message_id_for(row.id),
         case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
@@ -87,10 +109,15 @@ def _survey_url(survey_id: int | None) -> str | None:
     return surveys.survey_url(survey) if survey is not None and survey.answered_at is None else None
 
 
+_ACCOUNT_LINKS = {"verify_account": "verify", "reset_password": "reset", "company_invitation": "invitation"}
+
+
 def _deliver_account_mail(row: Outbox) -> dict:
-    """Mails to an address rather than about one case: account verification, password reset, "your links"."""
+    """Mails to an address rather than about one case: account verification, password reset, "your links",
+    an invitation to a company's cases."""
     p = row.payload
     base = current_app.config["BASE_URL"]
+    mail.check_recipients([p["to"]])
     links, report = [], None
     if p["template"] == "monthly_report":
         from ..models import MonthlyReport
@@ -100,9 +127,15 @@ def _deliver_account_mail(row: Outbox) -> dict:
         cases = db.session.scalars(sa.select(Case).where(Case.contact_email == p["to"])
                                    .order_by(Case.created_at.desc()).limit(50))
         links = [(c, tracking.tracking_url(c.tracking_salt)) for c in cases]
+    invitation = None
+    if p["template"] == "company_invitation":
+        from ..models import CompanyInvitation
+
+        invitation = db.session.get(CompanyInvitation, p["invitation_id"])
+    path = _ACCOUNT_LINKS.get(p["template"], "reset")
     rendered = mail.render(p["template"], to=p["to"], lang=p.get("lang", "sv"), message_id=mail.message_id_for(row.id),
-                           link=f"{base}/account/{'verify' if p['template'] == 'verify_account' else 'reset'}/"
-                                f"{p.get('token', '')}", login_url=f"{base}/account/login", links=links, report=report,
+                           link=f"{base}/account/{path}/{p.get('token', '')}", login_url=f"{base}/account/login",
+                           links=links, report=report, invitation=invitation,
                            report_url=f"{base}/reports/?month={report.month}" if report else None)
     how = mail.send(rendered)
     if how == "logged":  # embedded mode: the outbox is the only mailbox, so it keeps the mail whole
@@ -122,16 +155,17 @@ _HANDLERS = {"mail": _deliver_mail}
 
 def claim_undelivered(now: datetime, older_than: timedelta, limit: int = 1000) -> list[int]:
     """Pending rows whose last hand-over to the job runner is older than ``older_than`` (so that job was lost:
-    Redis restarted empty, a worker died, the process crashed before dispatching). Marks them handed over
-    now, so a long queue is not flooded with the same rows again on every retry run; delivery stays idempotent
-    either way."""
+    Redis restarted empty, a worker died, the process crashed before dispatching) and whose pause after a
+    failed try (``retry_at``) is over. Marks them handed over now, so a long queue is not flooded with the same
+    rows again on every retry run; delivery stays idempotent either way."""
     cutoff = now - older_than
     handed_over = sa.func.coalesce(Outbox.enqueued_at, Outbox.created_at)
-    ids = list(db.session.scalars(
-        sa.select(Outbox.id).where(Outbox.status == PENDING, Outbox.created_at <= cutoff, handed_over <= cutoff)
-        .order_by(Outbox.id).limit(limit)
-    ))
-    if ids:
-        db.session.execute(sa.update(Outbox).where(Outbox.id.in_(ids)).values(enqueued_at=now))
-    db.session.commit()
+    with transaction():
+        ids = list(db.session.scalars(
+            sa.select(Outbox.id).where(Outbox.status == PENDING, Outbox.created_at <= cutoff, handed_over <= cutoff,
+                                       sa.or_(Outbox.retry_at.is_(None), Outbox.retry_at <= now))
+            .order_by(Outbox.id).limit(limit)
+        ))
+        if ids:
+            db.session.execute(sa.update(Outbox).where(Outbox.id.in_(ids)).values(enqueued_at=now))
     return ids
