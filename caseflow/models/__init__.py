@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
-from .account import AccountCompany, CompanyAccount
+from .account import AccountCase, CompanyAccount, CompanyGrant, CompanyInvitation
 from .api import ApiToken, IdempotencyKey
 from .case import Case, CaseEvent, CaseSequence, Message
 from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
@@ -14,7 +14,7 @@ __all__ = [
     "ApiToken", "IdempotencyKey",
     "AccessLog", "LoginFailure",
     "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
-    "AccountCompany", "CompanyAccount",
+    "AccountCase", "CompanyAccount", "CompanyGrant", "CompanyInvitation",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
     "RoutingRule", "User", "ConfigGeneration", "CalendarSettings", "SlaClock", "SlaPolicy",

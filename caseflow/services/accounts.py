@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import AccountCompany, AuditLog, Case, Company, CompanyAccount, LoginFailure, Office, User
+from ..models import AuditLog, Case, CompanyAccount, LoginFailure, Office, User
 from .errors import InvalidInput, valid_id
 from .unit import add_outbox, commit
 
@@ -217,8 +217,7 @@ def verify_company_account(token: str, now) -> CompanyAccount:
     if account is None:
         raise InvalidInput({"token": "expired"})
     if account.verified_at is None:
-        account.verified_at = now
-        _link_by_contact_email(account, now)
+        account.verified_at = now  # from now on the cases with this contact address are the account's to see
         commit()
     return account
 
@@ -269,55 +268,6 @@ def reset_password(token: str, password: str, now) -> CompanyAccount:
         account.verified_at = now  # the reset mail proved the address
     commit()
     return account
-
-
-def link_company(account_id: int, company_id: int, now, how: str = "filed_case") -> None:
-    """Staged: link an account to a company (idempotent)."""
-    exists = db.session.scalar(sa.select(AccountCompany.id).where(
-        AccountCompany.account_id == account_id, AccountCompany.company_id == company_id))
-    if exists is None:
-        db.session.add(AccountCompany(account_id=account_id, company_id=company_id, linked_at=now, how=how))
-
-
-def _link_by_contact_email(account: CompanyAccount, now) -> None:
-    """A verified address that is the contact of a company's case proves the relation to that company."""
-    company_ids = set(db.session.scalars(sa.select(Case.company_id).where(
-        Case.contact_email == account.email, Case.company_id.is_not(None))))
-    for cid in company_ids:
-        link_company(account.id, cid, now, how="contact_email")
-
-
-def add_company(account: CompanyAccount, org_number: str, now) -> Company:
-    """Link one more company: allowed when one of its cases has this account's verified address as contact."""
-    from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
-
-    try:
-        ident = parse_company_identifier(org_number)
-    except InvalidIdentifier as exc:
-        raise InvalidInput({"org_number": f"org_{exc.code}"}) from None
-    company = db.session.scalar(sa.select(Company).where(Company.org_number == ident.number))
-    proof = company is not None and db.session.scalar(sa.select(Case.id).where(
-        Case.company_id == company.id, Case.contact_email == account.email).limit(1))
-    if not proof:
-        raise InvalidInput({"org_number": "no_case_with_your_email"})
-    link_company(account.id, company.id, now, how="contact_email")
-    commit()
-    return company
-
-
-def companies_of(account: CompanyAccount) -> list[Company]:
-    return list(db.session.scalars(sa.select(Company).join(AccountCompany, AccountCompany.company_id == Company.id)
-                                   .where(AccountCompany.account_id == account.id).order_by(Company.name)))
-
-
-def cases_of(account: CompanyAccount) -> list[tuple[Case, str]]:
-    """Every case of the account's companies, newest first, each with its tracking link path."""
-    from . import tracking
-
-    cases = db.session.scalars(
-        sa.select(Case).join(AccountCompany, AccountCompany.company_id == Case.company_id)
-        .where(AccountCompany.account_id == account.id).order_by(Case.created_at.desc(), Case.id.desc()).limit(500))
-    return [(c, tracking.token_for(c.tracking_salt)) for c in cases]
 
 
 def resend_links(email: str, language: str, now) -> None:

@@ -13,7 +13,7 @@ from ..domain.identifiers import InvalidIdentifier, format_reference, parse_comp
 from ..domain.routing import RouteDecision
 from ..extensions import db
 from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
-from . import accounts, config, routing, sla, tracking
+from . import company_access, config, routing, sla, tracking
 from .errors import InvalidInput, valid_id
 from .unit import add_outbox_rows, columns_of, core, event_row, insert_row, insert_rows, record, transaction
 
@@ -38,7 +38,7 @@ class Submission:
     priority: str = "normal"
     language: str = "sv"
     related_reference: str = ""  # a complaint may point to the earlier case it is about
-    account_id: int | None = None  # filed while logged in: linked to the account's company automatically
+    account_id: int | None = None  # filed while logged in: the account sees this case (and no other of the company)
 
 
 @dataclass
@@ -108,7 +108,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
         record(related, "linked", now, actor_kind="company", other_case_id=case.id, other_reference=case.reference,
                kind="complaint")
     if sub.account_id:
-        accounts.link_company(sub.account_id, company_id, now)
+        company_access.record_filed_case(sub.account_id, case.id, now)
     add_outbox_rows([("mail", {"template": "receipt", "case_id": case.id}),
                      ("mail", {"template": "new_case", "case_id": case.id, "audience": "assignee"})],
                     case_id=case.id, at=now)

@@ -25,8 +25,10 @@ FIELD_ERRORS = {
                  "choose a new password."),
     "three_weights": _l("Give three non-negative numbers separated by commas, e.g. 1,1,1."),
     "not_verified": _l("Please confirm your e-mail address first: follow the link in the mail we sent."),
-    "no_case_with_your_email": _l("We can link a company when one of its cases has your e-mail address as "
-                                  "contact. File a case for the company while logged in, and it is linked."),
+    "invalid_email": _l("Please enter an e-mail address like name@company.se."),
+    "already_has_access": _l("That person already sees every case of the company."),
+    "no_verified_account": _l("There is no company account with a confirmed address for that e-mail. Ask the "
+                              "person to create an account and confirm the address first."),
     "too_many_files": _l("At most 5 files per message."),
     "file_empty": _l("One of the files is empty."),
     "file_too_large": _l("One of the files is larger than 10 MB."),

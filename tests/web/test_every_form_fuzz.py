@@ -25,7 +25,7 @@ PLAUSIBLE = ["", "0", "1", "-1", "2", "99999999999", "y", "on", "answered", "clo
              "=1+1", "\u202e", "556036-0793", "08:00-17:00"]
 values = st.one_of(st.text(max_size=120), st.sampled_from(PLAUSIBLE))
 
-# (role, where the form is shown, where it is posted): {case} is the world's case id
+# (role, where the form is shown, where it is posted): {case} is the world's case id, {company} its company's
 FORMS = [
     ("anonymous", "/staff/login", "/staff/login"),
     ("anonymous", "/account/login", "/account/login"),
@@ -33,7 +33,8 @@ FORMS = [
     ("anonymous", "/account/reset", "/account/reset"),
     ("anonymous", "/links", "/links"),
     ("anonymous", "/track/{token}", "/track/{token}"),
-    ("company", "/account/", "/account/companies"),
+    ("company", "/account/companies/{company}", "/account/companies/{company}/invitations"),
+    ("lead", "/admin/company-access/{company}", "/admin/company-access/{company}/grants"),
     ("officer", "/staff/", "/staff/bulk"),
     ("officer", "/staff/password", "/staff/password"),
     ("company", "/account/password", "/account/password"),
@@ -80,7 +81,10 @@ def signed_in(app, world_, role):
 @pytest.mark.parametrize("role,page,action", FORMS, ids=[f[2] for f in FORMS])
 def test_form_never_fails_and_a_refusal_writes_nothing(app, world, role, page, action):  # noqa: F811
     users, receipt = world
-    fill = {"case": str(receipt.case_id), "token": receipt.token}
+    from caseflow.models import Case
+
+    fill = {"case": str(receipt.case_id), "token": receipt.token,
+            "company": str(db.session.get(Case, receipt.case_id).company_id)}
     page, action = page.format(**fill), action.format(**fill)
     client = signed_in(app, world, role)
     shown = client.get(page)

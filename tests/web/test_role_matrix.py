@@ -45,6 +45,10 @@ def company_page():
     return {r: (OK if r in ("company", "other_company") else ACCOUNT_LOGIN) for r in ROLES}
 
 
+def granting_page():  # company access is given by a lead or an administrator
+    return dict(admin_page(), lead=OK)
+
+
 CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "delay", "fl12", "extend", "assign",
                 "reroute", "link"]
 EXPECT = {
@@ -57,7 +61,12 @@ EXPECT = {
     "auth.logout_everywhere": dict(staff_page(), analyst=OK, company=OK, other_company=OK),
     "account.password": company_page(), "account.logout_everywhere": company_page(),
     "public.resend_links": public(), "public.privacy": public(),
-    "account.home": company_page(), "account.add_company": company_page(),
+    "account.home": company_page(),
+    # company A holds a grant for its company; B does not, and gets the same answer as for no company at all
+    "account.company": dict(company_page(), other_company=404),
+    "account.invite": dict(company_page(), other_company=404),
+    "account.revoke_invitation": dict(company_page(), company=404, other_company=404),
+    "account.invitation": {r: 400 for r in ROLES},  # the matrix's token is no invitation's token
     "account.register": public(), "account.login": public(), "account.logout": public(),
     "account.reset_request": public(), "account.reset": public(), "account.verify": {r: 400 for r in ROLES},
     "officer.queue": staff_page(), "officer.search": staff_page(), "officer.bulk": staff_page(),
@@ -66,6 +75,9 @@ EXPECT = {
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),
     "admin.test_rule": admin_page(), "admin.audit": admin_page(), "admin.personal_data": admin_page(),
     "admin.tokens": admin_page(), "admin.operations": admin_page(),
+    "admin.company_access": granting_page(), "admin.company_access_of": granting_page(),
+    "admin.grant_company_access": granting_page(),
+    "admin.revoke_company_access": dict(granting_page(), lead=(200, 302, 404), admin=(200, 302, 404)),
     "admin.retry_outbox": dict(admin_page(), admin=(200, 302, 404)),
     "admin.deactivate_token": dict(admin_page(), admin=(200, 302, 404)),
     "public.survey": {r: 404 for r in ROLES},  # the matrix's token is no survey's token
@@ -107,10 +119,10 @@ def world(app, offices, make_user, submit):
     users["other_company"] = other
     receipt = submit()  # a case of samhallsbyggnad, filed by company A
     from caseflow.models import Case
-    from caseflow.services import accounts
+    from caseflow.services import company_access
 
-    accounts.link_company(company.id, db.session.get(Case, receipt.case_id).company_id, datetime.now(UTC))
-    db.session.commit()
+    company_access.staff_grant(users["admin"], db.session.get(Case, receipt.case_id).company_id, company.email,
+                               "Kontrollerat i rollmatrisens värld.", datetime.now(UTC))
     from caseflow.services import public as public_service
     from caseflow.services.attachments import Upload
 
@@ -123,11 +135,18 @@ def _url(rule, receipt):
               "<reference>": receipt.reference,
               "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "json", "<code>": "markupplatelse",
               "<request_id>": receipt.reference, "<token_id>": receipt.reference, "<int:token_id>": "999",
-              "<int:outbox_id>": "999999"}
+              "<int:outbox_id>": "999999", "<int:invitation_id>": "999", "<int:grant_id>": "999",
+              "<int:company_id>": str(_company_id(receipt))}
     url = rule.rule
     for placeholder, value in values.items():
         url = url.replace(placeholder, value)
     return url
+
+
+def _company_id(receipt) -> int:
+    from caseflow.models import Case
+
+    return db.session.get(Case, receipt.case_id).company_id
 
 
 def test_every_route_has_an_expectation(app):

@@ -34,5 +34,12 @@ class ResetForm(FlaskForm):
         DataRequired(message=REQUIRED), EqualTo("password", message=_l("The passwords are not the same."))])
 
 
-class AddCompanyForm(FlaskForm):
-    org_number = StringField(_l("Organisation number"), validators=[DataRequired(message=REQUIRED)])
+class InviteForm(FlaskForm):
+    email = StringField(_l("E-mail of the person to invite"),
+                        description=_l("They get a link by e-mail. It works for seven days, once, for an account "
+                                       "logged in with that address."),
+                        validators=[DataRequired(message=REQUIRED), EMAIL, Length(max=254)])
+
+
+class AcceptInvitationForm(FlaskForm):
+    """Only the CSRF token: accepting is a button."""

@@ -1,10 +1,10 @@
 from datetime import UTC, datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...services import accounts
-from ...services.errors import InvalidInput
+from ...services import accounts, company_access
+from ...services.errors import Forbidden, InvalidInput
 from .. import form_view, limited
 from ..auth import sessions
 from ..auth.forms import PasswordForm
@@ -12,7 +12,7 @@ from ..i18n import gettext as _
 from ..i18n import lang
 from ..messages import apply_errors
 from . import bp
-from .forms import AddCompanyForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
+from .forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
 
 
 def _company_only():
@@ -25,26 +25,79 @@ def _company_only():
 def home():
     if (bounce := _company_only()) is not None:
         return bounce
-    return render_template("account/home.html", cases=accounts.cases_of(current_user),
-                           companies=accounts.companies_of(current_user), form=AddCompanyForm())
+    return render_template("account/home.html", cases=company_access.cases_of(current_user),
+                           companies=company_access.companies_of(current_user))
 
 
-@bp.post("/companies")
-@form_view
-def add_company():
+def _company_page(company_id: int, form: InviteForm, status: int = 200):
+    page = company_access.company_page(current_user, company_id)  # NotFound unless a grant holder
+    now = datetime.now(UTC)
+    states = {inv.id: company_access.invitation_state(inv, now) for inv in page.invitations}
+    return render_template("account/company.html", page=page, form=form, states=states), status
+
+
+@bp.get("/companies/<int:company_id>")
+def company(company_id: int):
     if (bounce := _company_only()) is not None:
         return bounce
-    form = AddCompanyForm()
+    return _company_page(company_id, InviteForm(formdata=None))
+
+
+@bp.post("/companies/<int:company_id>/invitations")
+@form_view
+@limited("MAIL_RATE_LIMIT")
+def invite(company_id: int):
+    if (bounce := _company_only()) is not None:
+        return bounce
+    form = InviteForm()
     if form.validate_on_submit():
         try:
-            accounts.add_company(current_user, form.org_number.data, datetime.now(UTC))
+            inv = company_access.invite(current_user, company_id, form.email.data, datetime.now(UTC))
         except InvalidInput as exc:
             apply_errors(form, exc.fields)
         else:
-            flash(_("The company is linked to your account."), "success")
-            return redirect(url_for("account.home"))
-    return render_template("account/home.html", cases=accounts.cases_of(current_user),
-                           companies=accounts.companies_of(current_user), form=form), 422
+            flash(_("The invitation is on its way to %(email)s.", email=inv.email), "success")
+            return redirect(url_for("account.company", company_id=company_id))
+    return _company_page(company_id, form, 422)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(invitation_id: int):
+    if (bounce := _company_only()) is not None:
+        return bounce
+    inv = company_access.revoke_invitation(current_user, invitation_id, datetime.now(UTC))
+    flash(_("The invitation is withdrawn. If it had been accepted, that access has ended."), "success")
+    return redirect(url_for("account.company", company_id=inv.company_id))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@form_view
+def invitation(token: str):
+    g.no_store = True
+    now = datetime.now(UTC)
+    try:
+        inv = company_access.invitation_for_token(token, now)
+    except InvalidInput:
+        return render_template("account/invitation_invalid.html"), 400
+    if getattr(current_user, "role", None) != "company":
+        if request.method == "POST":
+            flash(_("Log in with the address the invitation was sent to, then open the link again."), "info")
+            return redirect(url_for("account.login"))
+        return render_template("account/invitation.html", inv=inv, form=None, wrong_account=False)
+    if current_user.email != inv.email:  # the link alone is not enough: the address must be this account's
+        return render_template("account/invitation.html", inv=inv, form=None, wrong_account=True), 403
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            company_access.accept_invitation(current_user, token, now)
+        except InvalidInput:
+            return render_template("account/invitation_invalid.html"), 400
+        except Forbidden:
+            return render_template("account/invitation.html", inv=inv, form=None, wrong_account=True), 403
+        flash(_("You now see every case of %(company)s.", company=inv.company.name), "success")
+        return redirect(url_for("account.home"))
+    return render_template("account/invitation.html", inv=inv, form=form, wrong_account=False), \
+        (422 if form.is_submitted() else 200)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -142,3 +142,20 @@ class TokenForm(FlaskForm):
         ("officer", _l("officer: work cases as a member of staff"))]),
         validators=[DataRequired(message=_l("Choose at least one scope."))])
     user_email = StringField(_l("Staff e-mail (officer tokens act as this user)"), validators=[Optional()])
+
+
+class CompanyLookupForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search (GET): changes nothing
+
+    org_number = StringField(_l("Organisation number"), validators=[DataRequired(message=REQUIRED)])
+
+
+class CompanyGrantForm(FlaskForm):
+    email = StringField(_l("E-mail of the company account"),
+                        description=_l("The person must have a company account with a confirmed address."),
+                        validators=[DataRequired(message=REQUIRED), Length(max=254)])
+    reason = TextAreaField(_l("How you checked that the person acts for the company"),
+                           description=_l("For example: called the company's switchboard, checked the register of "
+                                          "signatories. Kept in the audit log."),
+                           validators=[DataRequired(message=REQUIRED), Length(max=500)])

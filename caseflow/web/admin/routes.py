@@ -5,6 +5,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...services import admin, catalog, integrations, ops, privacy
+from ...services import company_access as access
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
 from ..i18n import gettext as _
@@ -14,6 +15,8 @@ from . import bp
 from .forms import (
     CannedForm,
     CategoryForm,
+    CompanyGrantForm,
+    CompanyLookupForm,
     MeasureForm,
     OfficeForm,
     PolicyForm,
@@ -41,9 +44,17 @@ RESOURCES = {
 }
 
 
+# Company access is granted and revoked by a lead as well as by an administrator (services.company_access).
+_GRANTING_ENDPOINTS = {"admin.company_access", "admin.company_access_of", "admin.grant_company_access",
+                       "admin.revoke_company_access"}
+
+
 @bp.before_request
 @login_required
 def _admins_only():
+    if request.endpoint in _GRANTING_ENDPOINTS:
+        access.require_granting_staff(current_user)  # Forbidden -> 403 page
+        return
     admin.require_admin(current_user)  # Forbidden -> 403 page
 
 
@@ -183,3 +194,56 @@ def retry_outbox(outbox_id: int):
 @bp.get("/audit")
 def audit():
     return render_template("admin/audit.html", entries=admin.audit_log(current_user))
+
+
+@bp.get("/company-access")
+def company_access():
+    """Find a company by its number; its page lists who sees all its cases."""
+    form = CompanyLookupForm(request.args)
+    if request.args:
+        try:
+            company = access.staff_find_company(current_user, form.org_number.data or "")
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            if company is not None:
+                return redirect(url_for("admin.company_access_of", company_id=company.id))
+            form.org_number.errors = [_("No company with that number has filed a case.")]
+    return render_template("admin/company_access.html", lookup=form, view=None), (422 if form.errors else 200)
+
+
+def _company_access_page(company_id: int, form, status: int = 200):
+    view = access.staff_view(current_user, company_id)
+    return render_template("admin/company_access.html", lookup=CompanyLookupForm(formdata=None), view=view,
+                           form=form), status
+
+
+@bp.get("/company-access/<int:company_id>")
+def company_access_of(company_id: int):
+    return _company_access_page(company_id, CompanyGrantForm(formdata=None))
+
+
+@bp.post("/company-access/<int:company_id>/grants")
+@form_view
+def grant_company_access(company_id: int):
+    form = CompanyGrantForm()
+    if form.validate_on_submit():
+        try:
+            access.staff_grant(current_user, company_id, form.email.data, form.reason.data, datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash(_("Access given. The grant is registered in the audit log."), "success")
+            return redirect(url_for("admin.company_access_of", company_id=company_id))
+    return _company_access_page(company_id, form, 422)
+
+
+@bp.post("/company-access/grants/<int:grant_id>/revoke")
+def revoke_company_access(grant_id: int):
+    try:
+        grant = access.staff_revoke(current_user, grant_id, request.form.get("reason"), datetime.now(UTC))
+    except InvalidInput:
+        flash(_("The reason is too long (at most 500 characters). Nothing was changed."), "error")
+        return redirect(url_for("admin.company_access"))
+    flash(_("The access has ended. The change is registered in the audit log."), "success")
+    return redirect(url_for("admin.company_access_of", company_id=grant.company_id))
