@@ -112,9 +112,6 @@ def _survey_url(survey_id: int | None) -> str | None:
 _ACCOUNT_LINKS = {"verify_account": "verify", "reset_password": "reset", "company_invitation": "invitation"}
 
 
-_ACCOUNT_LINKS = {"verify_account": "verify", "reset_password": "reset", "company_invitation": "invitation"}
-
-
 def _deliver_account_mail(row: Outbox) -> dict:
     """Mails to an address rather than about one case: account verification, password reset, "your links",
     an invitation to a company's cases."""
