@@ -115,16 +115,13 @@ def _register_error_pages(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 413, 429, 500):
         def handler(exc, code=code):
             if request.path.startswith("/open311/"):  # the GeoReport v2 error list
-                from .web.open311.routes import _errors
+                from .web.open311.routes import http_error
 
-                return _errors(code if code in (400, 403, 404) else code, code, getattr(exc, "description", "") or
-                               str(code))
+                return http_error(exc, code)
             if request.path.startswith("/api/"):  # integrations always get the JSON error body
-                from .web.api.errors import error
+                from .web.api.errors import http_error
 
-                return error(code, {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                                    409: "conflict", 413: "too_large", 429: "rate_limited",
-                                    500: "server_error"}[code], getattr(exc, "description", "") or str(code))
+                return http_error(exc, code)
             return render_template("errors/error.html", code=code), code
 
         app.register_error_handler(code, handler)
@@ -177,10 +174,13 @@ def _register_security_headers(app: Flask) -> None:
     @app.before_request
     def reject_nul_characters():
         """No real input contains NUL, and PostgreSQL cannot store it: refuse it at the door, alike on both
-        databases (JSON bodies are checked field by field by the API)."""
+        databases. JSON bodies are checked field by field by the API, and the form body of a view marked
+        ``checks_text`` (web.form_view) by its form, which says so on the field and keeps what was typed."""
         from flask import abort
 
-        values = list(request.args.values()) + (list(request.form.values()) if request.form else [])
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        form = request.form if request.form and not getattr(view, "checks_text", False) else {}
+        values = list(request.args.values()) + list(form.values())
         values += [str(v) for v in (request.view_args or {}).values()]
         values.append(request.headers.get("Idempotency-Key", ""))
         if any("\x00" in v for v in values):

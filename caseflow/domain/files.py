@@ -21,6 +21,11 @@ _OOXML = {
 }
 
 
+# Unicode categories dropped from file names: controls, format characters (bidi overrides, zero-width),
+# surrogates, private use, unassigned.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
 class RejectedFile(ValueError):
     """``code``: ``empty``, ``too_large`` or ``type``."""
 
@@ -69,11 +74,17 @@ def check(data: bytes, max_bytes: int) -> tuple[str, str]:
 
 
 def safe_filename(original: str, ext: str) -> str:
-    """A display/download name: no path, no control characters, at most 100 characters, the extension of
-    what the file really is. Swedish letters are kept."""
+    """A display/download name: no path, no control or invisible format characters, at most 100 characters,
+    the extension of what the file really is. Swedish letters are kept.
+
+    Format characters (Unicode category Cf) go with the controls (Cc): bidirectional overrides would show
+    ``invoice\\u202egpj.pdf`` as "invoicefdp.jpg", and zero-width ones make two names look alike. Unassigned and
+    private-use code points and lone surrogates (Cn, Co, Cs) go too; line and paragraph separators become spaces."""
     name = (original or "").replace("\\", "/").split("/")[-1]
     name = unicodedata.normalize("NFC", name)
-    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*;]", "", name).strip(" .")
+    name = "".join(" " if unicodedata.category(c) in ("Zl", "Zp") else c for c in name
+                   if unicodedata.category(c) not in _INVISIBLE)
+    name = re.sub(r"[<>:\"|?*;]", "", name).strip(" .")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = re.sub(r"\s+", " ", stem)[:90] or "bilaga"
     return f"{stem}.{ext}"

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..domain import workflow
+from ..domain import text, workflow
 from ..extensions import db
 from ..models import ApiToken, Case, Category, Office, SlaClock
 from . import catalog, integrations, sla
 from .errors import Forbidden, InvalidInput, NotFound
-from .intake import Submission
+from .intake import LIMITS, Submission
 
 DESCRIPTION_LIMIT = 4000
 STATUS_NOTES = {"new": "Mottaget", "assigned": "Tilldelat handläggare", "in_progress": "Under handläggning",
@@ -68,9 +68,36 @@ def _category(code: str) -> Category:
     return category
 
 
+# Multi-line values of the spec's form; every other value is one line (tabs and line breaks become a space).
+MULTI_LINE = {"description"}
+
+
+def _clean_form(form: dict) -> dict:
+    """Every value of the form held to the rule for text from outside (domain.text), all refusals at once;
+    the e-mail address checked and normalised (``email-validator``)."""
+    values, errors = {}, {}
+    for name, value in form.items():
+        try:
+            values[name] = text.clean(value, one_line=name not in MULTI_LINE)
+        except text.TextError as exc:
+            errors[name] = exc.code
+    if values.get("email") and "email" not in errors:
+        try:
+            values["email"] = text.email_address(values["email"])
+        except text.TextError as exc:
+            errors["email"] = exc.code
+    if errors:
+        raise InvalidInput(errors)
+    return values
+
+
 def submit(token: ApiToken, form: dict, now: datetime, idempotency_key: str | None = None) -> Case:
     """POST requests: the spec's form fields, with attribute[org_number], attribute[company_name], attribute[kind].
-    An Idempotency-Key header (not in the spec, but honoured) makes a retried POST return the same request."""
+    An Idempotency-Key header (not in the spec, but honoured) makes a retried POST return the same request.
+
+    first_name and last_name are optional (GeoReport v2): without them the contact is known by the e-mail
+    address, which is what the case shows as the contact's name."""
+    form = _clean_form(form)
     if not form.get("service_code"):
         raise InvalidInput({"service_code": "required"})
     category = _category(form["service_code"])
@@ -79,12 +106,13 @@ def submit(token: ApiToken, form: dict, now: datetime, idempotency_key: str | No
         raise InvalidInput({"description": "too_long"})
     if not form.get("email"):
         raise InvalidInput({"email": "required"})
-    name = " ".join(p for p in (form.get("first_name", ""), form.get("last_name", "")) if p).strip()
+    name = " ".join(p.strip() for p in (form.get("first_name", ""), form.get("last_name", "")) if p.strip())
     first_line = description.splitlines()[0] if description else category.name
     sub = Submission(
         kind=form.get("attribute[kind]", "") or "errand", category_id=category.id,
         org_number=form.get("attribute[org_number]", ""), company_name=form.get("attribute[company_name]", ""),
-        contact_name=name, contact_email=form.get("email", ""), contact_phone=form.get("phone", ""),
+        contact_name=name or form["email"][:LIMITS["contact_name"]], contact_email=form["email"],
+        contact_phone=form.get("phone", ""),
         subject=first_line[:200], description=description,
         complaint_ground="other" if form.get("attribute[kind]") == "complaint" else None,
     )

@@ -51,11 +51,11 @@ def test_same_idempotency_key_returns_the_same_case_never_a_second(client, token
 
 
 def test_invalid_input_gets_the_error_body_with_fields(client, tokens):
-    resp = client.post("/api/v1/cases", json=dict(BODY, org_number="556036-0794", subject=""),
+    resp = client.post("/api/v1/cases", json=dict(BODY, org_number="556036-0794", kind="complaint"),
                        headers=auth(tokens["submit"]))
     assert resp.status_code == 422
     err = resp.json["error"]
-    assert err["code"] == "invalid_input" and set(err["fields"]) == {"org_number", "subject"}
+    assert err["code"] == "invalid_input" and set(err["fields"]) == {"org_number", "complaint_ground"}
     assert "check digit" in err["fields"]["org_number"]
     assert client.post("/api/v1/cases", data="not json", headers=auth(tokens["submit"])).status_code == 422
 

@@ -1,5 +1,4 @@
 """One form per configuration entity; field names are the model's attribute names."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.sla import UNITS
 from ...models import ROLES
+from ..forms import EmailAddress, Form
 from ..helpers import KIND_LABELS, UNIT_LABELS
 from ..i18n import lazy_gettext as _l
 from ..messages import choices
@@ -21,16 +21,17 @@ from ..messages import choices
 REQUIRED = _l("Please fill in this field.")
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=40)])
     name = StringField(_l("Name (Swedish)"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
-    email = StringField(_l("Office e-mail"), validators=[Optional(), Length(max=254)])
+    email = StringField(_l("Office e-mail"), validators=[Optional(), EmailAddress(internal_hosts=True),
+                                                         Length(max=254)])
     is_entry = BooleanField(_l("Entry point: gets every case no rule routes elsewhere"))
     active = BooleanField(_l("Active"), default=True)
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=60)])
     name = StringField(_l("Name (Swedish)"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
@@ -44,7 +45,7 @@ class CategoryForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     position = IntegerField(_l("Order (lower is tried first)"), default=100, validators=[Optional()])
     name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     office_id = SelectField(_l("Route to office"), coerce=int, validate_choice=False)
@@ -61,7 +62,7 @@ class RuleForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(Form):
     clock = SelectField(_l("Clock"), choices=choices([
         ("first_response", _l("First response")), ("acknowledgement", _l("Complaint acknowledged")),
         ("resolution", _l("Answer / decision"))]))
@@ -79,15 +80,16 @@ class PolicyForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class CannedForm(FlaskForm):
+class CannedForm(Form):
     office_id = SelectField(_l("Office (empty = all offices)"), coerce=int, validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(message=REQUIRED), Length(max=10000)])
     active = BooleanField(_l("Active"), default=True)
 
 
-class UserForm(FlaskForm):
-    email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), Length(max=254)])
+class UserForm(Form):
+    email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), EmailAddress(internal_hosts=True),
+                                                  Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices([(r, r) for r in ROLES]))
     office_id = SelectField(_l("Office"), coerce=int, validate_choice=False)
@@ -96,7 +98,7 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Active (can log in)"), default=True)
 
 
-class RouteTestForm(FlaskForm):
+class RouteTestForm(Form):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
@@ -107,7 +109,7 @@ class RouteTestForm(FlaskForm):
     org_number = StringField(_l("Organisation number"), validators=[Optional()])
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Form):
     handslag = SelectField(_l("Handslag"), coerce=int, choices=choices([
         (1, _l("1 Treatment (bemötande)")), (2, _l("2 Relations")), (3, _l("3 Attractiveness"))]))
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=20)])
@@ -125,7 +127,7 @@ class MeasureForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class ReportSettingsForm(FlaskForm):
+class ReportSettingsForm(Form):
     survey_scale = IntegerField(_l("Survey answer scale 1..k (k)"), default=6,
                                 validators=[DataRequired(message=REQUIRED), NumberRange(min=3, max=10)])
     nki_weights = StringField(_l("NKI weights of the three questions (comma-separated)"), default="1,1,1")
@@ -135,7 +137,7 @@ class ReportSettingsForm(FlaskForm):
                              validators=[Optional()])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Which integration uses it"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     scopes = SelectMultipleField(_l("Scopes"), choices=choices([
         ("submit", _l("submit: file cases")), ("read-own", _l("read-own: follow its own cases")),
@@ -144,14 +146,14 @@ class TokenForm(FlaskForm):
     user_email = StringField(_l("Staff e-mail (officer tokens act as this user)"), validators=[Optional()])
 
 
-class CompanyLookupForm(FlaskForm):
+class CompanyLookupForm(Form):
     class Meta:
         csrf = False  # a search (GET): changes nothing
 
     org_number = StringField(_l("Organisation number"), validators=[DataRequired(message=REQUIRED)])
 
 
-class CompanyGrantForm(FlaskForm):
+class CompanyGrantForm(Form):
     email = StringField(_l("E-mail of the company account"),
                         description=_l("The person must have a company account with a confirmed address."),
                         validators=[DataRequired(message=REQUIRED), Length(max=254)])

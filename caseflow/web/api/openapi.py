@@ -1,7 +1,36 @@
-"""The OpenAPI 3.1 document of /api/v1, kept beside the routes it describes."""
+"""The OpenAPI 3.1 document of /api/v1, kept beside the routes it describes. Request bodies and the ``limit``
+parameter are written by the same field definitions the routes read them with (``fields``)."""
 from __future__ import annotations
 
+from ...domain import workflow
+from ...services.casework import MESSAGE_LIMIT, OUTCOMES
+from ...services.intake import LIMITS
+from .fields import Choice, Count, Id, Text, body_schema
+
 ERROR = {"$ref": "#/components/schemas/Error"}
+
+# What the API reads; routes.py reads request bodies with these, and the document below is written from them.
+SUBMISSION = {
+    "kind": Choice(workflow.KINDS, required=True),
+    "category_id": Id(),
+    "org_number": Text(20, required=True, example="556036-0793"),
+    "company_name": Text(LIMITS["company_name"], required=True),
+    "contact_name": Text(LIMITS["contact_name"], required=True),
+    "contact_email": Text(LIMITS["contact_email"], required=True, email=True),
+    "contact_phone": Text(LIMITS["contact_phone"]),
+    "subject": Text(LIMITS["subject"], required=True),
+    "description": Text(LIMITS["description"], required=True, one_line=False),
+    "complaint_ground": Choice(workflow.COMPLAINT_GROUNDS, nullable=True),
+    "related_reference": Text(20, example="CF-2026-00012"),
+    "priority": Choice(workflow.PRIORITIES, default="normal"),
+    "language": Choice(("sv", "en"), default="sv"),
+}
+MESSAGE = {"body": Text(MESSAGE_LIMIT, required=True, one_line=False)}
+# "duplicate" is the outcome of linking a case to its original, not one to choose
+API_OUTCOMES = tuple(o for o in OUTCOMES if o != "duplicate")
+DECISION = {"outcome": Choice(API_OUTCOMES, required=True), "text": Text(MESSAGE_LIMIT, required=True, one_line=False)}
+CLOSING = {"outcome": Choice(API_OUTCOMES, required=True), "comment": Text(MESSAGE_LIMIT, one_line=False)}
+LIMIT = Count(1, 200, 50)
 
 
 def _resp(desc: str, schema: dict | None = None) -> dict:
@@ -12,14 +41,18 @@ def _resp(desc: str, schema: dict | None = None) -> dict:
 
 
 ERRORS = {
+    "400": _resp("The request cannot be read (e.g. a NUL character in the query or a header)", ERROR),
     "401": _resp("No or an unknown API token", ERROR), "403": _resp("The token lacks the scope", ERROR),
     "404": _resp("Not found, or not readable with this token", ERROR),
     "422": _resp("Invalid input; `fields` says which", ERROR), "429": _resp("Rate limit exceeded", ERROR),
 }
 REF = {"name": "reference", "in": "path", "required": True,
        "schema": {"type": "string", "pattern": "^CF-[0-9]{4}-[0-9]{5,}$"}, "example": "CF-2026-00012"}
-TEXT = {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "minLength": 1,
-                                                                         "maxLength": 10000}}}
+LIMIT_PARAM = {"name": "limit", "in": "query", "schema": LIMIT.schema()}
+
+
+def _json_body(fields: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": body_schema(fields)}}}
 
 
 def document(server: str) -> dict:
@@ -54,8 +87,7 @@ def document(server: str) -> dict:
                 "get": {
                     "summary": "Cases of the officer's office, newest first (scope officer)",
                     "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                              "maximum": 200}},
+                                   LIMIT_PARAM,
                                    {"name": "status", "in": "query", "schema": {"type": "string"}},
                                    {"name": "q", "in": "query", "schema": {"type": "string"}}],
                     "responses": {"200": _resp("A page", {"type": "object", "properties": {
@@ -68,41 +100,32 @@ def document(server: str) -> dict:
                 "parameters": [REF], "responses": {"200": _resp("The case", case), **ERRORS}}},
             "/api/v1/queue": {"get": {
                 "summary": "The officer's queue, nearest deadline first (scope officer)",
-                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                          "maximum": 200}}],
+                "parameters": [LIMIT_PARAM],
                 "responses": {"200": _resp("Open cases", {"type": "object", "properties": {
                     "cases": {"type": "array", "items": row}}}), **ERRORS}}},
             "/api/v1/cases/{reference}/reply": {"post": {
                 "summary": "Public reply to the company (scope officer)", "parameters": [REF],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
+                "requestBody": _json_body(MESSAGE),
                 "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
                               **ERRORS}}},
             "/api/v1/cases/{reference}/completion": {"post": {
                 "summary": "Ask the company for completion: the case waits, pausable clocks pause (scope officer)",
                 "parameters": [REF],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
+                "requestBody": _json_body(MESSAGE),
                 "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
                               **ERRORS}}},
             "/api/v1/cases/{reference}/decision": {"post": {
                 "summary": "Record the decision, sent to the company (scope officer)", "parameters": [REF],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["outcome", "text"], "properties": {
-                        "outcome": {"type": "string", "enum": ["answered", "granted", "partly_granted", "rejected",
-                                                               "withdrawn", "referred", "no_action"]},
-                        "text": {"type": "string", "minLength": 1, "maxLength": 10000}}}}}},
+                "requestBody": _json_body(DECISION),
                 "responses": {"200": _resp("The case", case), "409": _resp("Not in this status", ERROR),
                               **ERRORS}}},
             "/api/v1/cases/{reference}/notes": {"post": {
                 "summary": "Internal note (scope officer)", "parameters": [REF],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": TEXT}}},
+                "requestBody": _json_body(MESSAGE),
                 "responses": {"200": _resp("The case", case), **ERRORS}}},
             "/api/v1/cases/{reference}/close": {"post": {
                 "summary": "Close with an outcome (scope officer)", "parameters": [REF],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["outcome"], "properties": {
-                        "outcome": {"type": "string", "enum": ["answered", "granted", "partly_granted", "rejected",
-                                                               "withdrawn", "referred", "no_action"]},
-                        "comment": {"type": "string", "maxLength": 10000}}}}}},
+                "requestBody": _json_body(CLOSING),
                 "responses": {"200": _resp("The case", case), "409": _resp("Already closed", ERROR), **ERRORS}}},
         },
         "components": {
@@ -112,23 +135,7 @@ def document(server: str) -> dict:
                     "type": "object", "required": ["code", "message", "fields"], "properties": {
                         "code": {"type": "string"}, "message": {"type": "string"},
                         "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
-                "Submission": {"type": "object", "required": ["kind", "org_number", "company_name", "contact_name",
-                                                               "contact_email", "subject", "description"],
-                               "properties": {
-                                   "kind": {"type": "string", "enum": ["errand", "question", "complaint",
-                                                                      "feedback"]},
-                                   "category_id": {"type": ["integer", "null"]},
-                                   "org_number": {"type": "string", "example": "556036-0793"},
-                                   "company_name": {"type": "string", "maxLength": 200},
-                                   "contact_name": {"type": "string", "maxLength": 120},
-                                   "contact_email": {"type": "string", "format": "email", "maxLength": 254},
-                                   "contact_phone": {"type": "string", "maxLength": 40},
-                                   "subject": {"type": "string", "maxLength": 200},
-                                   "description": {"type": "string", "maxLength": 10000},
-                                   "complaint_ground": {"type": ["string", "null"]},
-                                   "related_reference": {"type": "string"},
-                                   "priority": {"type": "string", "enum": ["normal", "high"]},
-                                   "language": {"type": "string", "enum": ["sv", "en"]}}},
+                "Submission": body_schema(SUBMISSION),
                 "Case": {"type": "object", "required": ["reference", "status", "messages", "clocks"], "properties": {
                     "reference": {"type": "string"}, "kind": {"type": "string"}, "status": {"type": "string"},
                     "office": {"type": "string"}, "subject": {"type": "string"},

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import UTC, datetime
 
 from flask import current_app, g, jsonify, render_template, request, url_for
@@ -11,17 +12,23 @@ from ...services.intake import Submission
 from ..urls import base_url, external_url
 from . import bp
 from .errors import error, field_messages
-from .openapi import document
+from .fields import read_body, read_query
+from .openapi import CLOSING, DECISION, LIMIT, MESSAGE, SUBMISSION, document
 
 
 def rate_key() -> str:
-    """Per token (its last characters are enough to tell tokens apart), else per client address."""
-    auth = request.headers.get("Authorization", "")
-    key = request.values.get("api_key", "") if not auth else auth
-    return "token:" + key[-16:] if key else "ip:" + (request.remote_addr or "-")
+    """Per token, the same whether it comes as a bearer token (REST) or an api_key (Open311); per client address
+    without one. A made-up token gets its own bucket, but it is refused (401) before it does anything."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" else request.values.get("api_key", "")
+    if token:
+        return "token:" + hashlib.sha256(token.encode(errors="replace")).hexdigest()[:32]
+    return "ip:" + (request.remote_addr or "-")
 
 
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
+# One budget per token (API_RATE_LIMIT) for every endpoint of the API and of Open311 together (scope "api").
+api_limit = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api", key_func=rate_key)
+api_limit(bp)
 
 
 @bp.before_request
@@ -47,40 +54,31 @@ def _json() -> dict:
     return data
 
 
-def _text(data: dict, name: str, required: bool = False) -> str:
-    """A text field of the JSON body; presence of the case fields is checked by the service, all at once."""
-    value = data.get(name, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput({name: "must_be_text"})
-    if "\x00" in value:
-        raise InvalidInput({name: "invalid_characters"})
-    if required and not value.strip():
-        raise InvalidInput({name: "required"})
-    return value
+def _body(fields: dict) -> dict:
+    """The JSON object of the request, read field by field (see fields.py); every refusal at once."""
+    return read_body(_json(), fields)
 
 
 @bp.errorhandler(InvalidInput)
 def _invalid(exc):
-    return error(422, "invalid_input", "Some fields are not valid.", field_messages(exc.fields))
+    return error(422, "invalid_input", fields=field_messages(exc.fields))
 
 
 @bp.errorhandler(Forbidden)
 def _forbidden(exc):
     if str(exc) in ("no_token", "bad_token"):
-        return error(401, "unauthorized", "A valid API token is needed: Authorization: Bearer <token>.")
-    return error(403, "forbidden", "The token does not have the scope for this.")
+        return error(401, "unauthorized")
+    return error(403, "forbidden")
 
 
 @bp.errorhandler(NotFound)
 def _not_found(exc):
-    return error(404, "not_found", "No such resource (or not one this token may read).")
+    return error(404, "not_found")
 
 
 @bp.errorhandler(Conflict)
 def _conflict(exc):
-    return error(409, exc.code, "Not possible in the current state.")
+    return error(409, exc.code)
 
 
 @bp.get("/openapi.json")
@@ -107,22 +105,7 @@ def categories():
 @bp.post("/cases")
 def submit_case():
     token = integrations.require(g.get("api_token"), "submit")
-    data = _json()
-    category = data.get("category_id")
-    if category is not None and (not isinstance(category, int) or isinstance(category, bool)):
-        raise InvalidInput({"category_id": "invalid_choice"})
-    sub = Submission(
-        kind=_text(data, "kind"), category_id=category, org_number=_text(data, "org_number"),
-        company_name=_text(data, "company_name"), contact_name=_text(data, "contact_name"),
-        contact_email=_text(data, "contact_email"), subject=_text(data, "subject"),
-        description=_text(data, "description"), contact_phone=_text(data, "contact_phone", False),
-        complaint_ground=_text(data, "complaint_ground", False) or None,
-        priority=_text(data, "priority", False) or "normal",
-        language=_text(data, "language", False) or "sv",
-        related_reference=_text(data, "related_reference", False),
-    )
-    if sub.contact_email and "@" not in sub.contact_email:
-        raise InvalidInput({"contact_email": "invalid_email"})
+    sub = Submission(**_body(SUBMISSION))
     case, tracking_token, created = integrations.submit(token, sub, request.headers.get("Idempotency-Key"),
                                                         datetime.now(UTC))
     body = integrations.case_view(case)
@@ -153,14 +136,14 @@ def get_case(reference: str):
 @bp.get("/queue")
 def queue():
     user = _staff_user()
-    rows = finding.queue(user, limit=min(request.args.get("limit", 50, type=int) or 50, 200))
+    rows = finding.queue(user, limit=read_query(request.args, "limit", LIMIT))
     return jsonify({"cases": [_row(c) for c in rows]})
 
 
 @bp.get("/cases")
 def list_cases():
     user = _staff_user()
-    limit = min(max(request.args.get("limit", 50, type=int) or 50, 1), 200)
+    limit = read_query(request.args, "limit", LIMIT)
     status = request.args.get("status", "")
     page = finding.search(user, finding.Search(text=request.args.get("q", ""), status=status),
                           cursor=request.args.get("cursor"), limit=limit)
@@ -173,35 +156,34 @@ def _row(c) -> dict:
             "next_due_at": c.next_due_at.isoformat() if c.next_due_at else None}
 
 
-def _act(reference: str, action):
+def _act(reference: str, fields: dict, action):
+    """An officer's action on a case: the case first (404 for one the user may not see), then the body."""
     user = _staff_user()
     case_id = casework.get_case_by_reference(user, reference).id
-    action(user, case_id, _json(), datetime.now(UTC))
+    action(user, case_id, _body(fields), datetime.now(UTC))
     return jsonify(integrations.case_view(casework.get_case(user, case_id), staff=True))
 
 
 @bp.post("/cases/<reference>/reply")
 def reply(reference: str):
-    return _act(reference, lambda u, cid, d, now: casework.reply(u, cid, _text(d, "body", True), now))
+    return _act(reference, MESSAGE, lambda u, cid, d, now: casework.reply(u, cid, d["body"], now))
 
 
 @bp.post("/cases/<reference>/notes")
 def note(reference: str):
-    return _act(reference, lambda u, cid, d, now: casework.add_note(u, cid, _text(d, "body", True), now))
+    return _act(reference, MESSAGE, lambda u, cid, d, now: casework.add_note(u, cid, d["body"], now))
 
 
 @bp.post("/cases/<reference>/close")
 def close(reference: str):
-    return _act(reference, lambda u, cid, d, now: casework.close(u, cid, _text(d, "outcome", True), now,
-                                                                  _text(d, "comment", False)))
+    return _act(reference, CLOSING, lambda u, cid, d, now: casework.close(u, cid, d["outcome"], now, d["comment"]))
 
 
 @bp.post("/cases/<reference>/completion")
 def completion(reference: str):
-    return _act(reference, lambda u, cid, d, now: casework.request_completion(u, cid, _text(d, "body", True), now))
+    return _act(reference, MESSAGE, lambda u, cid, d, now: casework.request_completion(u, cid, d["body"], now))
 
 
 @bp.post("/cases/<reference>/decision")
 def decision(reference: str):
-    return _act(reference, lambda u, cid, d, now: casework.decide(u, cid, _text(d, "outcome", True),
-                                                                   _text(d, "text", True), now))
+    return _act(reference, DECISION, lambda u, cid, d, now: casework.decide(u, cid, d["outcome"], d["text"], now))

@@ -1,19 +1,19 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 
 REQUIRED = _l("Please fill in this field.")
 PASSWORD_HINT = _l("At least 10 characters. A few words in a row are easy to remember.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(message=REQUIRED)])
     password = PasswordField(_l("Password"), validators=[DataRequired(message=REQUIRED)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Change one's own password (staff and company accounts)."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(message=REQUIRED)])

@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
+from ..forms import Form
 from ..helpers import OUTCOME_LABELS
 from ..i18n import lazy_gettext as _l
 from ..messages import choices
@@ -14,18 +14,18 @@ OUTCOME_CHOICES = choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for 
 TOO_LONG = _l("The text is too long.")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Reply to the company"),
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
     attachments = MultipleFileField(_l("Attachments (optional)"), description=ATTACH_HINT)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(_l("Internal note (never shown to the company)"),
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     outcome = SelectField(_l("Outcome"),
                           choices=OUTCOME_CHOICES,
                           validators=[DataRequired(message=_l("Please choose an outcome."))])
@@ -33,12 +33,12 @@ class CloseForm(FlaskForm):
                             validators=[Optional(), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(Form):
     body = TextAreaField(_l("What does the company need to send?"),
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     outcome = SelectField(_l("Outcome"),
                           choices=OUTCOME_CHOICES,
                           validators=[DataRequired(message=_l("Please choose an outcome."))])
@@ -46,19 +46,19 @@ class DecideForm(FlaskForm):
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Reopen and delay notice: a required reason."""
 
     reason = TextAreaField(_l("Reason"),
                            validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
 
-class DecisionRequestForm(FlaskForm):
+class DecisionRequestForm(Form):
     requested_on = DateField(_l("Date the written request arrived"),
                              validators=[DataRequired(message=_l("Please give a date (YYYY-MM-DD)."))])
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(Form):
     weeks = IntegerField(_l("Extension in weeks (at most the original period)"),
                          validators=[DataRequired(message=_l("Please give a number of weeks.")),
                                      NumberRange(min=1, max=10, message=_l("Between 1 and 10 weeks."))])
@@ -66,18 +66,18 @@ class ExtendForm(FlaskForm):
                            validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee_id = SelectField(_l("Assign to"), coerce=int, validate_choice=False)
 
 
-class RerouteForm(FlaskForm):
+class RerouteForm(Form):
     office_id = SelectField(_l("Send to office"), coerce=int,
                             validators=[DataRequired(message=_l("Please choose an office."))], validate_choice=False)
     reason = TextAreaField(_l("Why does the case belong there?"),
                            validators=[DataRequired(message=REQUIRED), Length(max=2000, message=TOO_LONG)])
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     other_reference = StringField(
         _l("Case number of the other case"),
         validators=[DataRequired(message=_l("Please give a case number, e.g. CF-2026-00012."))])
@@ -86,13 +86,13 @@ class LinkForm(FlaskForm):
         ("duplicate_of", _l("This case is a duplicate of it (closes this case)"))]))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     action = SelectField(_l("With the chosen cases"), choices=choices([
         ("claim", _l("Assign to me")), ("close_answered", _l("Close as answered")),
         ("close_no_action", _l("Close: no action needed"))]))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET form that changes nothing
 

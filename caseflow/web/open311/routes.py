@@ -2,17 +2,19 @@
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET  # noqa: N817 - building XML only, never parsing input
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
+from flask_babel import force_locale
 
-from ...extensions import limiter
 from ...services import open311
 from ...services.errors import Forbidden, InvalidInput, NotFound
-from ..api.errors import field_messages
-from ..api.routes import rate_key
+from .. import checks_text
+from ..api.errors import HTTP_CODES, field_messages, http_headers, language, message
+from ..api.routes import api_limit
+from ..i18n import lazy_gettext as _l
 from ..urls import base_url
 from . import bp
 
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
+api_limit(bp)  # the REST API's budget: one per token for both
 FORMATS = ("json", "xml")
 # element names of the XML forms: list root -> item
 XML_ITEMS = {"services": "service", "service_requests": "request", "errors": "error"}
@@ -58,25 +60,37 @@ def _fmt() -> str:
     return request.view_args.get("fmt", "json") if request.view_args else "json"
 
 
-def _errors(status: int, code: int, description: str):
-    return _out(_fmt() if _fmt() in FORMATS else "json", "errors", [{"code": code, "description": description}],
+def _errors(status: int, code: int, description: str, headers: dict | None = None):
+    resp = _out(_fmt() if _fmt() in FORMATS else "json", "errors", [{"code": code, "description": description}],
                 status)
+    resp.headers.extend(headers or {})
+    return resp
+
+
+def http_error(exc, status: int):
+    """An HTTP error under /open311/ (no such resource, method not allowed, rate limited …) as the spec's list."""
+    return _errors(status, status, message(HTTP_CODES.get(status, "bad_request")), http_headers(exc))
 
 
 @bp.errorhandler(InvalidInput)
 def _invalid(exc):
+    """The spec has one description per error: each field named, with its sentence."""
     msgs = field_messages(exc.fields)
-    return _errors(400, 400, "; ".join(f"{k}: {v}" for k, v in msgs.items()))
+    return _errors(400, 400, " ".join(f"{k}: {v}" for k, v in msgs.items()))
+
+
+NO_KEY = _l("A valid api_key is needed.")
 
 
 @bp.errorhandler(Forbidden)
 def _forbidden(exc):
-    return _errors(403, 403, "A valid api_key is needed.")
+    with force_locale(language()):
+        return _errors(403, 403, str(NO_KEY))
 
 
 @bp.errorhandler(NotFound)
 def _not_found(exc):
-    return _errors(404, 404, "Not found.")
+    return _errors(404, 404, message("not_found"))
 
 
 @bp.get("/discovery.<fmt>")
@@ -101,6 +115,7 @@ def service_definition(code: str, fmt: str):
 
 
 @bp.post("/requests.<fmt>")
+@checks_text  # open311.submit holds every value of the form to domain.text
 def post_request(fmt: str):
     now = datetime.now(UTC)
     token = open311.key_token(request.form.get("api_key"), "submit", now)

@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ...domain.workflow import COMPLAINT_GROUNDS
+from ..forms import EmailAddress, Form
 from ..helpers import GROUND_LABELS, KIND_LABELS
 from ..i18n import lazy_gettext as _l
 from ..messages import FIELD_ERRORS, choices
@@ -22,7 +22,7 @@ def _too_long(n):
     return _l("At most %(n)s characters, please.", n=n)
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     kind = RadioField(
         _l("What is it about?"),
         choices=choices((k, KIND_LABELS[k]) for k in ("errand", "question", "complaint", "feedback")),
@@ -51,10 +51,7 @@ class SubmitForm(FlaskForm):
                                validators=[DataRequired(message=REQUIRED), Length(max=120, message=_too_long(120))])
     contact_email = StringField(
         _l("E-mail"), description=_l("We send the receipt and our answers here."),
-        validators=[DataRequired(message=REQUIRED),
-                    Email(message=_l("Please enter an e-mail address like name@company.se."),
-                          check_deliverability=False),
-                    Length(max=254, message=_too_long(254))],
+        validators=[DataRequired(message=REQUIRED), EmailAddress(), Length(max=254, message=_too_long(254))],
     )
     contact_phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40, message=_too_long(40))])
     subject = StringField(_l("Subject"),
@@ -71,7 +68,7 @@ class SubmitForm(FlaskForm):
             raise ValidationError(_l("Please choose what the complaint is about."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     body = TextAreaField(_l("Your answer"), validators=[DataRequired(message=REQUIRED),
                                                         Length(max=10000, message=_too_long(10000))])
     attachments = MultipleFileField(
@@ -79,13 +76,12 @@ class AnswerForm(FlaskForm):
         description=_l("Up to 5 files, 10 MB each: PDF, images, Word, Excel, PowerPoint or text."))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = StringField(_l("E-mail"), validators=[
-        DataRequired(message=REQUIRED),
-        Email(message=_l("Please enter an e-mail address like name@company.se."), check_deliverability=False)])
+        DataRequired(message=REQUIRED), EmailAddress()])
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     """Radio questions are added per request (the scale is configurable); see routes.survey."""
 
     comment = TextAreaField(_l("Anything else you want to tell us? (optional)"),
