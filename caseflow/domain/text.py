@@ -23,13 +23,15 @@ import email_validator
 
 # Control characters that text may not hold, as regular-expression escapes (\t, \n and \r are allowed).
 _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# White space, written out: "\s" differs between Python and ECMAScript (U+FEFF is space only in the latter).
+_SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _REFUSED = re.compile(f"[{_CONTROLS}\\ud800-\\udfff]")
 _LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029]+")
-_VISIBLE = re.compile(r"\S")
+_VISIBLE = re.compile(f"[^{_CONTROLS}{_SPACE}]")
 
 PATTERN = f"^[^{_CONTROLS}]*$"
 """JSON Schema ``pattern`` of a text field: no refused control character."""
-PATTERN_REQUIRED = f"^[^{_CONTROLS}]*[^{_CONTROLS}\\s][^{_CONTROLS}]*$"
+PATTERN_REQUIRED = f"^[^{_CONTROLS}]*[^{_CONTROLS}{_SPACE}][^{_CONTROLS}]*$"
 """JSON Schema ``pattern`` of a required text field: no refused control character, and something visible."""
 
 INVALID_CHARACTERS, REQUIRED, TOO_LONG, INVALID_EMAIL = "invalid_characters", "required", "too_long", "invalid_email"

@@ -63,7 +63,10 @@ def document(server: str) -> dict:
         "info": {"title": "caseflow API", "version": "1.0.0",
                  "description": "File and follow company cases of Norrköping municipality. Token authentication "
                                 "(`Authorization: Bearer cf_…`) with scopes submit, read-own and officer. Errors "
-                                "are always `{\"error\": {\"code\", \"message\", \"fields\"}}`."},
+                                "are always `{\"error\": {\"code\", \"message\", \"fields\"}}`: `code` for programs, "
+                                "`message` and each of `fields` sentences for people, in English, or in Swedish with "
+                                "`Accept-Language: sv`. One rate limit per token for the whole API and Open311 "
+                                "(429 when spent)."},
         "servers": [{"url": server}],
         "security": [{"bearer": []}],
         "paths": {
