@@ -113,14 +113,15 @@ def invitation_state(inv: CompanyInvitation, now: datetime) -> str:
 
 # -- invitations --------------------------------------------------------------------------------------------------
 def _clean_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    local, at, domain = email.partition("@")
-    if not email:
+    """One plain address (the shared e-mail rule), in lower case as account addresses are kept."""
+    from ..domain import text
+
+    if not (email or "").strip():
         raise InvalidInput({"email": "required"})
-    if len(email) > 254 or not at or not local or "." not in domain or "@" in domain \
-            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in email):
-        raise InvalidInput({"email": "invalid_email"})
-    return email
+    try:
+        return text.email_address(email).lower()
+    except text.TextError as exc:
+        raise InvalidInput({"email": exc.code}) from None
 
 
 def _token_serializer():

@@ -486,3 +486,14 @@ def test_the_company_page_and_the_invitation_mail_speak_swedish_and_english(hold
     assert "Who has access" in english and "Invite a colleague" in english
     invite(holder, "kassa@kanalkafeet.se")  # mailed in the inviter's language (Swedish: the account's default)
     assert "bjuder in dig" in last_mail("company_invitation").result["text"]
+
+
+@pytest.mark.parametrize("address", ["@", "kassa@kanalkafeet.se\r\nBcc: x@example.org", "kassa@localhost"])
+def test_an_invitation_to_an_address_that_cannot_be_one_is_refused(holder, address):
+    from caseflow.services import company_access
+    from caseflow.services.errors import InvalidInput
+
+    inviter = db.session.scalar(sa.select(CompanyAccount).where(CompanyAccount.email == "ekonomi@kanalkafeet.se"))
+    with pytest.raises(InvalidInput):
+        company_access.invite(inviter, company_id(), address, datetime.now(UTC))
+    assert last_mail("company_invitation") is None
