@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("SMOKE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/0")
 CLIENT = "203.0.113.77"  # the address the pretend load balancer forwards
+# What a load balancer that ends TLS adds to each request it passes on.
+PROXY = {"X-Forwarded-For": CLIENT, "X-Forwarded-Proto": "https"}
 
 passed: list[str] = []
 started = time.monotonic()
@@ -223,7 +225,7 @@ def main() -> int:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
         def get(path: str, headers: dict | None = None):
-            req = urllib.request.Request(base_url + path, headers={"X-Forwarded-For": CLIENT, **(headers or {})})
+            req = urllib.request.Request(base_url + path, headers={**PROXY, **(headers or {})})
             try:
                 with opener.open(req, timeout=10) as resp:
                     return resp.status, dict(resp.headers), resp.read().decode(), resp.url
@@ -260,7 +262,7 @@ def main() -> int:
                 "contact_email": contact, "subject": "Uteservering vid torget",
                 "description": "Vi vill ställa ut sex bord under sommaren."}
         req = urllib.request.Request(base_url + "/submit", data=urllib.parse.urlencode(form).encode(),
-                                     headers={"X-Forwarded-For": CLIENT})
+                                     headers=PROXY)
         try:
             with opener.open(req, timeout=20) as resp:
                 receipt, receipt_url = resp.read().decode(), resp.url

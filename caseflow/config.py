@@ -63,6 +63,10 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=mode == "production"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a long form on a phone must not expire while being typed
+        # Flask-WTF's extra check on https that the Referer names this host cannot hold: every page sends
+        # Referrer-Policy: no-referrer (tracking links carry a secret), so browsers post without a Referer. The
+        # CSRF token, SameSite=Lax cookies and HSTS with includeSubDomains guard the same ground.
+        "WTF_CSRF_SSL_STRICT": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Embedded mode: run periodic work (outbox retry, SLA sweep) in a background thread of the web process.
         "EMBEDDED_SCHEDULER": _bool(env.get("EMBEDDED_SCHEDULER"), default=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import request
@@ -12,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from caseflow import create_app
 from caseflow.config import ConfigError, from_env
 from caseflow.services import integrations
+from tests.conftest import PASSWORD
 
 BASE = "https://foretag.example.se"
 EVIL = "evil.example"
@@ -114,6 +116,17 @@ def test_urls_under_a_base_url_with_a_path_keep_the_path(make_app):
     assert spec["servers"] == [{"url": "https://kommun.example.se/foretag"}]
 
 
+def test_no_view_or_template_builds_an_absolute_url_from_the_request():
+    """Every absolute URL goes through caseflow.web.urls (BASE_URL): none from the Host header."""
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"_external\s*=\s*True|host_url|url_root|request\.host\b")
+    offenders = [f"{path.relative_to(root)}:{n}" for folder in ("caseflow", "templates")
+                 for path in (root / folder).rglob("*") if path.suffix in (".py", ".html", ".txt")
+                 and path.name != "urls.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offenders == []
+
+
 # 9. Trusted proxies -----------------------------------------------------------------------------------------
 
 def _with_client_echo(app):
@@ -181,3 +194,23 @@ def test_production_answers_carry_hsts_for_at_least_a_year_with_subdomains(make_
 def test_the_embedded_development_mode_sends_no_hsts(make_app):
     client = make_app(CASEFLOW_ENV="development").test_client()
     assert "Strict-Transport-Security" not in client.get("/", base_url="http://127.0.0.1:5000").headers
+
+
+
+def test_behind_a_tls_terminating_proxy_csrf_checked_posts_work_without_a_referer(make_app, make_user):
+    # Pages send Referrer-Policy: no-referrer (tracking links carry a secret), so browsers post with no Referer.
+    # Once the app knows from X-Forwarded-Proto that it is served over https, a POST under the global CSRF check
+    # (here: logging out) must still pass on its token, and fail without it.
+    user = make_user("officer")
+    client = make_app(TRUSTED_PROXIES="1", WTF_CSRF_ENABLED=True).test_client()
+    via_proxy = {"base_url": "http://foretag.example.se", "environ_base": {"REMOTE_ADDR": "10.0.0.2"},
+                 "headers": {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}}
+
+    def token(path):
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                         client.get(path, **via_proxy).get_data(as_text=True)).group(1)
+
+    login = {"email": user.email, "password": PASSWORD, "csrf_token": token("/staff/login")}
+    assert client.post("/staff/login", data=login, **via_proxy).status_code == 302
+    assert client.post("/staff/logout", data={"csrf_token": token("/staff/")}, **via_proxy).status_code == 302
+    assert client.post("/staff/logout", data={}, **via_proxy).status_code == 400
