@@ -164,6 +164,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="caseflow-wheel-smoke-"))
     db_name = f"caseflow_smoke_{secrets.token_hex(4)}"
+    queue = f"caseflow-smoke-{secrets.token_hex(4)}"
     procs, sink, db_created = Processes(tmp), None, False
     failure = None
     try:
@@ -201,7 +202,7 @@ def main() -> int:
             PATH=f"{venv / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}", CASEFLOW_ENV="production",
             SECRET_KEY=secrets.token_hex(32), BASE_URL=base_url, TRUSTED_PROXIES="1",
             DATABASE_URL=PG_URL.rsplit("/", 1)[0] + f"/{db_name}", REDIS_URL=REDIS_URL,
-            RQ_QUEUE=f"caseflow-smoke-{secrets.token_hex(4)}", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(sink.port),
+            RQ_QUEUE=queue, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(sink.port),
             MAIL_FROM="Företagsservice <noreply@smoke.invalid>", UPLOAD_DIR=str(tmp / "uploads"),
             # Plain http on loopback: a Secure cookie would never come back (real deployments keep the default).
             SESSION_COOKIE_SECURE="0",
@@ -301,6 +302,14 @@ def main() -> int:
                     conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
             except Exception as exc:
                 say(f"could not drop {db_name}: {exc}")
+        try:  # the queue's registries (finished jobs and the like) in Redis
+            from redis import Redis
+
+            redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+            for key in list(redis.scan_iter(f"*{queue}*")):
+                redis.delete(key)
+        except Exception as exc:
+            say(f"could not remove the queue's keys from Redis: {exc}")
         if failure:
             print(f"\nwheel smoke FAILED after {len(passed)} checks: {failure}", file=sys.stderr)
             for name in procs.procs:
