@@ -135,3 +135,16 @@ def test_overdue_label_waits_for_the_breach_instant_not_the_due(app, submit):
                             breach_at=case.next_breach_at)
     assert evening["state"] != "breached"
     assert morning["state"] == "breached"
+
+
+def test_lead_overview_and_at_risk_filter_count_a_clock_as_breached_only_past_its_breach_instant(submit, officer,
+                                                                                               make_user, offices):
+    o = officer()
+    lead = make_user("lead", offices["samhallsbyggnad"])
+    r = submit(when=local(2026, 11, 23, 10))  # first response due Wed 25 Nov 17:00, breached from Thu 08:00
+    evening, morning = local(2026, 11, 25, 20), local(2026, 11, 26, 9)
+    assert finding.lead_overview(lead, now=evening).breached == 0
+    assert finding.lead_overview(lead, now=morning).breached == 1
+    at_risk = lambda now: [c.id for c in finding.queue(o, finding.QueueFilter(at_risk=True), now=now)]  # noqa: E731
+    assert at_risk(evening) == [r.case_id]  # due, not yet breached: still "at risk"
+    assert at_risk(morning) == []
