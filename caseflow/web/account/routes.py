@@ -7,7 +7,6 @@ from ...services import accounts, company_access
 from ...services.errors import Forbidden, InvalidInput
 from .. import form_view, limited
 from ..auth import sessions
-from ..auth.forms import PasswordForm
 from ..i18n import gettext as _
 from ..i18n import lang
 from ..messages import apply_errors
@@ -158,19 +157,7 @@ def logout():
 def password():
     if (bounce := _company_only()) is not None:
         return bounce
-    form, account = PasswordForm(), current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(account, form.current_password.data, form.password.data,
-                                     request.remote_addr or "", datetime.now(UTC))
-        except InvalidInput as exc:
-            apply_errors(form, exc.fields)
-        else:
-            sessions.begin(account)  # this browser goes on, on a new session
-            flash(_("Your new password is saved. You are logged out everywhere else."), "success")
-            return redirect(url_for("account.password"))
-    return render_template("auth/password.html", form=form, everywhere_url=url_for("account.logout_everywhere")), \
-        (422 if form.is_submitted() else 200)
+    return sessions.password_page("account.password", "account.logout_everywhere")
 
 
 @bp.post("/logout-everywhere")

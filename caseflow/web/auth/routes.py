@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,7 +9,7 @@ from .. import form_view, limited
 from ..i18n import gettext as _
 from ..messages import apply_errors
 from . import bp, sessions
-from .forms import LoginForm, PasswordForm
+from .forms import LoginForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,19 +47,7 @@ def logout():
 def password():
     if current_user.role == "company":  # a company account has its own page
         return redirect(url_for("account.password"))
-    form, account = PasswordForm(), current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(account, form.current_password.data, form.password.data,
-                                     request.remote_addr or "", datetime.now(UTC))
-        except InvalidInput as exc:
-            apply_errors(form, exc.fields)
-        else:
-            sessions.begin(account)  # this browser goes on, on a new session
-            flash(_("Your new password is saved. You are logged out everywhere else."), "success")
-            return redirect(url_for("auth.password"))
-    return render_template("auth/password.html", form=form, everywhere_url=url_for("auth.logout_everywhere")), \
-        (422 if form.is_submitted() else 200)
+    return sessions.password_page("auth.password", "auth.logout_everywhere")
 
 
 @bp.post("/logout-everywhere")

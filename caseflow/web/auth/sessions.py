@@ -1,8 +1,13 @@
 """Starting and ending a login session: one way for staff and company accounts alike."""
-from flask import current_app, g, session
-from flask_login import login_user, logout_user
+from datetime import UTC, datetime
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
 from ...services import accounts
+from ...services.errors import InvalidInput
+from ..i18n import gettext as _
+from ..messages import apply_errors
 
 # A preference, not a credential: the only thing a session keeps across a login or a logout.
 KEPT = ("lang",)
@@ -32,3 +37,23 @@ def _fresh_session() -> None:
     # Flask-WTF keeps the raw token in the session and its signed form for the request in g: drop both, and
     # the next form rendered gets a new token.
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def password_page(this_endpoint: str, everywhere_endpoint: str):
+    """The change-password page of staff and company accounts alike: a new password ends every other session,
+    this browser goes on on a new one."""
+    from .forms import PasswordForm
+
+    form, account = PasswordForm(), current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(account, form.current_password.data, form.password.data,
+                                     request.remote_addr or "", datetime.now(UTC))
+        except InvalidInput as exc:
+            apply_errors(form, exc.fields)
+        else:
+            begin(account)
+            flash(_("Your new password is saved. You are logged out everywhere else."), "success")
+            return redirect(url_for(this_endpoint))
+    return render_template("auth/password.html", form=form, everywhere_url=url_for(everywhere_endpoint)), \
+        (422 if form.is_submitted() else 200)
