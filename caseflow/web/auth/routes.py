@@ -59,8 +59,11 @@ def logout_everywhere():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths: never an open redirect."""
-    if not target:
+    """Only same-site relative paths: never an open redirect. A backslash, white space or a control character
+    is refused outright: browsers read a backslash as a slash and drop tabs and line breaks (so ``/\\host`` and
+    ``/<tab>/host`` lead away), Python's URL parser drops line breaks before it looks, and a header cannot hold
+    them."""
+    if not target or any(c == "\\" or c <= " " or c == "\x7f" for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
