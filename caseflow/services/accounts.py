@@ -207,18 +207,22 @@ def register_company_account(email: str, name: str, password: str, language: str
 
 
 def verify_company_account(token: str, now) -> CompanyAccount:
+    """Confirm the account's address; the caller logs the account in. Works once: a link kept after that (in a
+    mailbox, a browser history) is no password-free way in for the rest of its days, nor after "log out
+    everywhere" or a new password. InvalidInput("token") for a used, expired or forged link."""
     from itsdangerous import BadSignature
 
     try:
         account_id = _serializer("verify").loads(token, max_age=VERIFY_MAX_AGE)
     except BadSignature:
         raise InvalidInput({"token": "expired"}) from None
-    account = db.session.get(CompanyAccount, account_id)
+    account = db.session.get(CompanyAccount, account_id) if valid_id(account_id) else None
     if account is None:
         raise InvalidInput({"token": "expired"})
-    if account.verified_at is None:
-        account.verified_at = now  # from now on the cases with this contact address are the account's to see
-        commit()
+    if account.verified_at is not None:
+        raise InvalidInput({"token": "used"})
+    account.verified_at = now  # from now on the cases with this contact address are the account's to see
+    commit()
     return account
 
 

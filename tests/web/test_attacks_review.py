@@ -1,10 +1,28 @@
 """An attacker's second look at the trust features (company access, sessions, input at the edge, production
 settings). Each test is an attack, replayed; those whose docstring says "held" never worked and keep it so."""
 import re
+from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
+from caseflow.extensions import db
+from caseflow.models import CompanyAccount, Outbox
+from caseflow.services import accounts
 from tests.conftest import PASSWORD
+
+LONG_PASSWORD = "ett långt lösenord"
+
+
+def _mail(template: str) -> Outbox:
+    db.session.expire_all()
+    return db.session.scalars(sa.select(Outbox).where(Outbox.payload["template"].as_string() == template)
+                              .order_by(Outbox.id.desc())).first()
+
+
+def _register(client, email="ny@foretaget.se"):
+    return client.post("/account/register", data={"name": "Ny", "email": email, "password": LONG_PASSWORD,
+                                                   "confirm": LONG_PASSWORD})
 
 
 # -- open redirect after the staff login ----------------------------------------------------------------------------
@@ -40,3 +58,31 @@ def test_a_same_site_next_path_is_still_followed(client, make_user, offices):
     resp = client.post("/staff/login", query_string={"next": "/staff/search?q=a"},
                        data={"email": officer.email, "password": PASSWORD})
     assert resp.headers["Location"] == "/staff/search?q=a"
+
+
+# -- a verification link is a login only once -----------------------------------------------------------------------
+def test_a_verification_link_clicked_again_does_not_log_in_after_log_out_everywhere(app, client):
+    """The mailed verification link logs the new account in. Kept (in a mailbox, a browser history, a proxy log)
+    it must not stay a password-free way in for its three days: log out everywhere, then replay it."""
+    _register(client)
+    link = re.search(r"/account/verify/\S+", _mail("verify_account").result["text"]).group(0)
+    assert client.get(link).status_code == 302  # the first click confirms the address and logs in
+    assert client.get("/account/").status_code == 200
+    assert client.post("/account/logout-everywhere").status_code == 302
+
+    thief = app.test_client()
+    resp = thief.get(link)
+    assert resp.status_code == 400
+    assert thief.get("/account/").status_code == 302  # sent to the login page: no session was made
+
+
+def test_a_verification_link_replayed_after_a_password_reset_does_not_log_in(app, client):
+    _register(client)
+    link = re.search(r"/account/verify/\S+", _mail("verify_account").result["text"]).group(0)
+    client.get(link)
+    account = db.session.scalar(sa.select(CompanyAccount).where(CompanyAccount.email == "ny@foretaget.se"))
+    accounts.change_password(account, LONG_PASSWORD, "ett annat långt lösenord", "198.51.100.7",
+                             datetime.now(UTC))
+    thief = app.test_client()
+    assert thief.get(link).status_code == 400
+    assert thief.get("/account/").status_code == 302
