@@ -1,6 +1,7 @@
 """An attacker's second look at the trust features (company access, sessions, input at the edge, production
 settings). Each test is an attack, replayed; those whose docstring says "held" never worked and keep it so."""
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -86,3 +87,28 @@ def test_a_verification_link_replayed_after_a_password_reset_does_not_log_in(app
     thief = app.test_client()
     assert thief.get(link).status_code == 400
     assert thief.get("/account/").status_code == 302
+
+
+# -- registration tells nobody who has an account -------------------------------------------------------------------
+def _fastest(action, times=3) -> float:
+    best = None
+    for _ in range(times):
+        start = time.perf_counter()
+        action()
+        took = time.perf_counter() - start
+        best = took if best is None else min(best, took)
+    return best
+
+
+def test_registering_an_address_that_has_an_account_takes_as_long_as_a_new_one(app):
+    """The answer is the same either way; the time must be too. A new account's password is hashed (scrypt, tens
+    of milliseconds), so an address whose owner already has an account answered ten times faster: one request
+    told who has an account."""
+    now = datetime.now(UTC)
+    accounts.register_company_account("finns@foretaget.se", "Finns", LONG_PASSWORD, "sv", now)
+    counter = iter(range(100))
+    new = _fastest(lambda: accounts.register_company_account(f"ny{next(counter)}@foretaget.se", "Ny",
+                                                             LONG_PASSWORD, "sv", now))
+    existing = _fastest(lambda: accounts.register_company_account("finns@foretaget.se", "Finns", LONG_PASSWORD,
+                                                                  "sv", now))
+    assert existing >= 0.5 * new, f"existing {existing * 1000:.1f} ms, new {new * 1000:.1f} ms"
