@@ -249,15 +249,20 @@ def _grants_of(company_id: int) -> list[CompanyGrant]:
         .limit(500)))
 
 
-def _reason(text: str | None, required: bool) -> str | None:
-    text = (text or "").strip()
-    if not text:
+def _reason(value: str | None, required: bool) -> str | None:
+    """A grant's or a revocation's reason, held to the one rule for text from outside (the revoke form is no
+    WTForm, so nothing else checks it before it reaches the grant and the audit log)."""
+    from ..domain import text
+
+    value = (value or "").strip()
+    if not value:
         if required:
             raise InvalidInput({"reason": "required"})
         return None
-    if len(text) > REASON_MAX:
-        raise InvalidInput({"reason": "too_long"})
-    return text
+    try:
+        return text.clean(value, max_length=REASON_MAX)
+    except text.TextError as exc:
+        raise InvalidInput({"reason": exc.code}) from None
 
 
 def staff_grant(user, company_id: int, email: str, reason: str, now: datetime) -> CompanyGrant:

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from caseflow.extensions import db
-from caseflow.models import CompanyAccount, Outbox
-from caseflow.services import accounts
-from tests.conftest import PASSWORD
+from caseflow.models import AuditLog, Case, CompanyAccount, CompanyGrant, Outbox
+from caseflow.services import accounts, company_access
+from tests.conftest import PASSWORD, login
 
 LONG_PASSWORD = "ett långt lösenord"
 
@@ -112,3 +112,42 @@ def test_registering_an_address_that_has_an_account_takes_as_long_as_a_new_one(a
     existing = _fastest(lambda: accounts.register_company_account("finns@foretaget.se", "Finns", LONG_PASSWORD,
                                                                   "sv", now))
     assert existing >= 0.5 * new, f"existing {existing * 1000:.1f} ms, new {new * 1000:.1f} ms"
+
+
+# -- the revoke reason goes through the one rule for text -----------------------------------------------------------
+@pytest.fixture
+def granted(app, offices, make_user, submit):
+    """A verified company account holding a staff grant for the company of a case, and the admin who gave it."""
+    receipt = submit()
+    account = CompanyAccount(email="ekonomi@kanalkafeet.se", name="Ekonomi", verified_at=datetime.now(UTC))
+    account.set_password(PASSWORD)
+    db.session.add(account)
+    db.session.commit()
+    admin = make_user("admin")
+    company_id = db.session.get(Case, receipt.case_id).company_id
+    grant = company_access.staff_grant(admin, company_id, account.email, "Kontrollerat per telefon.",
+                                       datetime.now(UTC))
+    return grant, admin
+
+
+@pytest.mark.parametrize("reason", ["Slutat\x1b[2J", "Slutat\x07", "Slut\u0085at"])
+def test_a_revoke_reason_with_control_characters_is_refused_and_stores_nothing(app, client, granted, reason):
+    """The revoke form is no WTForm, so its reason reached the grant and the audit log unchecked: escape
+    sequences for whoever reads the log in a terminal or an export. The service holds it to the text rule."""
+    grant, admin = granted
+    login(client, admin)
+    resp = client.post(f"/admin/company-access/grants/{grant.id}/revoke", data={"reason": reason})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CompanyGrant, grant.id).revoked_at is None
+    assert not db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "revoke"))
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Texten innehåller tecken som inte kan sparas" in page
+
+
+def test_a_plain_revoke_reason_still_ends_the_grant(app, client, granted):
+    grant, admin = granted
+    login(client, admin)
+    client.post(f"/admin/company-access/grants/{grant.id}/revoke", data={"reason": "Slutat på bolaget.\r\nEnligt VD."})
+    db.session.expire_all()
+    assert db.session.get(CompanyGrant, grant.id).revoked_at is not None

@@ -10,7 +10,7 @@ from ...services.errors import InvalidInput, NotFound
 from .. import form_view
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..messages import apply_errors, choices
+from ..messages import FIELD_ERRORS, apply_errors, choices
 from . import bp
 from .forms import (
     CannedForm,
@@ -242,8 +242,10 @@ def grant_company_access(company_id: int):
 def revoke_company_access(grant_id: int):
     try:
         grant = access.staff_revoke(current_user, grant_id, request.form.get("reason"), datetime.now(UTC))
-    except InvalidInput:
-        flash(_("The reason is too long (at most 500 characters). Nothing was changed."), "error")
+    except InvalidInput as exc:
+        code = exc.fields.get("reason")
+        flash(_("The reason is too long (at most 500 characters). Nothing was changed.") if code == "too_long"
+              else str(FIELD_ERRORS.get(code, FIELD_ERRORS["invalid_characters"])), "error")
         return redirect(url_for("admin.company_access"))
     flash(_("The access has ended. The change is registered in the audit log."), "success")
     return redirect(url_for("admin.company_access_of", company_id=grant.company_id))
