@@ -4,9 +4,11 @@
 
 Drops and recreates the database, builds the schema by the migrations, seeds the demo configuration, then
 bulk-inserts with set-based SQL (generate_series): cases (about 2 % still open, spread over the last weeks),
-two clocks per case (first response, resolution) with due/warn instants, the first public reply as a message,
+two clocks per case (first response, resolution) with due/warn/breach instants (the breach instant is the due:
+the generated dues are not on working time either), the first public reply as a message,
 and about eight events per case: received, routed, the reply and the first response, clock stops with their
-verdict, decisions for errands, closure; 3 % rerouted once, 2 % closed, reopened and closed again; the working
+verdict, decisions for errands, closure; 3 % rerouted once, 2 % closed, reopened (the resolution clock
+restarted, as services.sla.on_reopened records it) and closed again; the working
 hours of first responses and resolutions on their events (by the backfill of the migration that added them). Realistic
 in what the sweep, the queue and the monthly report see: most clocks stopped long ago, open ones recently due
 or still running.
@@ -84,7 +86,7 @@ def main() -> None:
             # clocks: first response (stopped when answered) and resolution (stopped when closed)
             """
             INSERT INTO sla_clock (case_id, name, unit, target, warn_percent, pausable, started_at, due_at, warn_at,
-                pauses, stopped_at, stop_reason, in_time, warned_at, breached_at, extension_weeks)
+                pauses, stopped_at, stop_reason, in_time, warned_at, breached_at, extension_weeks, breach_at)
             SELECT c.id, 'first_response', 'working_days', 2, 80, false, c.created_at,
                 c.created_at + interval '2 days', c.created_at + interval '38 hours', '[]'::json,
                 c.first_response_at, CASE WHEN c.first_response_at IS NULL THEN NULL ELSE 'responded' END,
@@ -92,12 +94,12 @@ def main() -> None:
                 CASE WHEN c.first_response_at IS NULL AND c.created_at + interval '38 hours' < now() - interval '1 hour'
                      THEN now() - interval '1 hour' END,
                 CASE WHEN c.first_response_at IS NULL AND c.created_at + interval '2 days' < now() - interval '1 hour'
-                     THEN now() - interval '1 hour' END, 0
+                     THEN now() - interval '1 hour' END, 0, c.created_at + interval '2 days'
             FROM "case" c
             """,
             """
             INSERT INTO sla_clock (case_id, name, unit, target, warn_percent, pausable, started_at, due_at, warn_at,
-                pauses, stopped_at, stop_reason, in_time, warned_at, breached_at, extension_weeks)
+                pauses, stopped_at, stop_reason, in_time, warned_at, breached_at, extension_weeks, breach_at)
             SELECT c.id, 'resolution', 'working_days', 10, 80, true, c.created_at,
                 c.created_at + interval '14 days', c.created_at + interval '11 days', '[]'::json,
                 c.closed_at, CASE WHEN c.closed_at IS NULL THEN NULL ELSE 'closed' END,
@@ -105,13 +107,13 @@ def main() -> None:
                 CASE WHEN c.closed_at IS NULL AND c.created_at + interval '11 days' < now() - interval '1 hour'
                      THEN now() - interval '1 hour' END,
                 CASE WHEN c.closed_at IS NULL AND c.created_at + interval '14 days' < now() - interval '1 hour'
-                     THEN now() - interval '1 hour' END, 0
+                     THEN now() - interval '1 hour' END, 0, c.created_at + interval '14 days'
             FROM "case" c
             """,
             # denormalised queue columns for open cases
             """
-            UPDATE "case" c SET next_due_at = s.due, next_warn_at = s.warn
-            FROM (SELECT case_id, min(due_at) AS due, min(warn_at) AS warn FROM sla_clock
+            UPDATE "case" c SET next_due_at = s.due, next_warn_at = s.warn, next_breach_at = s.breach
+            FROM (SELECT case_id, min(due_at) AS due, min(warn_at) AS warn, min(breach_at) AS breach FROM sla_clock
                   WHERE stopped_at IS NULL GROUP BY case_id) s
             WHERE s.case_id = c.id
             """,
@@ -122,7 +124,8 @@ def main() -> None:
             FROM "case" WHERE first_response_at IS NOT NULL
             """,
             # events. Every 33rd case was first routed to another office and rerouted after two hours; every 50th
-            # closed case was closed three days early, reopened a day later and closed again (its closed_at);
+            # closed case was closed three days early (its resolution clock stopped), reopened a day later (the clock
+            # restarted) and closed again (its closed_at);
             # errands are decided an hour before closure; clocks stop with their in-time verdict.
             """
             INSERT INTO case_event (case_id, at, kind, actor_kind, office_id, data)
@@ -148,6 +151,13 @@ def main() -> None:
                    '{"outcome": "answered"}'::json FROM "case" WHERE closed_at IS NOT NULL AND id % 50 = 7
             UNION ALL SELECT id, closed_at - interval '2 days', 'reopened', 'staff', office_id,
                    '{"reason": "Nya uppgifter"}'::json FROM "case" WHERE closed_at IS NOT NULL AND id % 50 = 7
+            UNION ALL SELECT id, closed_at - interval '3 days', 'clock_stopped', 'staff', office_id,
+                   json_build_object('clock', 'resolution', 'reason', 'closed',
+                                     'in_time', closed_at - interval '3 days' <= created_at + interval '14 days')
+                      FROM "case" WHERE closed_at IS NOT NULL AND id % 50 = 7
+            UNION ALL SELECT id, closed_at - interval '2 days', 'clock_restarted', 'staff', office_id,
+                   json_build_object('clock', 'resolution', 'due_at', created_at + interval '14 days')
+                      FROM "case" WHERE closed_at IS NOT NULL AND id % 50 = 7
             UNION ALL SELECT id, closed_at, 'clock_stopped', 'staff', office_id,
                    json_build_object('clock', 'resolution', 'reason', 'closed',
                                      'in_time', closed_at <= created_at + interval '14 days')
