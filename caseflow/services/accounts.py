@@ -181,9 +181,20 @@ def _serializer(purpose: str):
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"caseflow-{purpose}")
 
 
+def _verify_token(account: CompanyAccount) -> str:
+    """The confirmation link's token: the account and its registration (the session version at the time), so a
+    later registration of the same pending address makes every earlier link worthless."""
+    return _serializer("verify").dumps([account.id, account.session_version or 0])
+
+
 def register_company_account(email: str, name: str, password: str, language: str, now) -> None:
-    """Create an unverified account and mail a verification link. The answer is the same whether or not the
-    address already has an account (that owner gets a "you already have an account" mail instead)."""
+    """Create an unverified account and mail a confirmation link. The answer is the same whether or not the
+    address already has an account, and takes the same time (every path hashes the password once):
+    - a confirmed account: its owner gets a "you already have an account" mail, nothing of it changes;
+    - a pending (unverified) account: whoever registered it has not proved the mailbox, so it is no claim on the
+      address. It takes this registration's name, language and password, and every earlier confirmation link
+      stops working (the session version in the token), so someone who registered another person's address
+      first gains nothing from that person's click (pre-hijacking)."""
     email = (email or "").strip().lower()
     errors = {}
     if not name.strip():
@@ -194,34 +205,60 @@ def register_company_account(email: str, name: str, password: str, language: str
         raise InvalidInput(errors)
     existing = db.session.scalar(sa.select(CompanyAccount).where(CompanyAccount.email == email))
     lang = language if language in ("sv", "en") else "sv"
-    if existing is not None:
+    if existing is not None and (existing.verified_at is not None or not existing.active):
         generate_password_hash(password)  # the same work as a new account's: the time tells nobody either
         add_outbox("mail", {"template": "account_exists", "to": email, "lang": lang}, at=now)
     else:
-        account = CompanyAccount(email=email, name=name.strip(), language=lang, created_at=now)
+        account = existing
+        if account is None:
+            account = CompanyAccount(email=email, created_at=now)
+            db.session.add(account)
+        else:
+            bump_session_version(account)  # the earlier registration's links are dead
+        account.name, account.language = name.strip(), lang
         account.set_password(password)
-        db.session.add(account)
-        db.session.flush()
-        token = _serializer("verify").dumps(account.id)
-        add_outbox("mail", {"template": "verify_account", "to": email, "lang": lang, "token": token}, at=now)
+        db.session.flush()  # the id, and the session version as the database now has it
+        add_outbox("mail", {"template": "verify_account", "to": email, "lang": lang,
+                            "token": _verify_token(account)}, at=now)
     commit()
 
 
-def verify_company_account(token: str, now) -> CompanyAccount:
-    """Confirm the account's address; the caller logs the account in. Works once: a link kept after that (in a
-    mailbox, a browser history) is no password-free way in for the rest of its days, nor after "log out
-    everywhere" or a new password. InvalidInput("token") for a used, expired or forged link."""
+def account_to_verify(token: str) -> CompanyAccount:
+    """The pending account a confirmation link names; changes nothing. InvalidInput("token") for a used, expired,
+    forged or superseded link (a later registration of the address, or an old-style link naming only an id)."""
     from itsdangerous import BadSignature
 
     try:
-        account_id = _serializer("verify").loads(token, max_age=VERIFY_MAX_AGE)
+        data = _serializer("verify").loads(token, max_age=VERIFY_MAX_AGE)
     except BadSignature:
         raise InvalidInput({"token": "expired"}) from None
-    account = db.session.get(CompanyAccount, account_id) if valid_id(account_id) else None
-    if account is None:
+    if not (isinstance(data, list) and len(data) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in data) and valid_id(data[0])):
+        raise InvalidInput({"token": "expired"})
+    account = db.session.get(CompanyAccount, data[0])
+    if account is None or (account.session_version or 0) != data[1]:
         raise InvalidInput({"token": "expired"})
     if account.verified_at is not None:
         raise InvalidInput({"token": "used"})
+    return account
+
+
+def verify_company_account(token: str, password: str, address: str, now: datetime) -> CompanyAccount:
+    """Confirm the account's address; the caller logs the account in. Proof of both halves: the link (the
+    mailbox) and the account's password, so neither the owner of an address that someone else registered nor
+    whoever is sent someone else's link is handed an account by a click. The password is checked as at login
+    (``check_login``: a wrong one counts towards the lockout of that name from ``address``); a wrong or locked
+    one confirms nothing. Works once. InvalidInput("token") for a link that does not work,
+    ("password": "wrong_account_password" / "locked") otherwise."""
+    account = account_to_verify(token)
+    candidate = account if account.active else None
+    try:
+        ok = check_login("company", candidate, account.email, password, address, now)
+    except InvalidInput:
+        raise InvalidInput({"password": "locked"}) from None
+    if not ok:
+        commit()  # the failure counts
+        raise InvalidInput({"password": "wrong_account_password"})
     account.verified_at = now  # from now on the cases with this contact address are the account's to see
     commit()
     return account

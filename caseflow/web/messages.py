@@ -36,6 +36,7 @@ FIELD_ERRORS = {
                     "text files."),
     "too_short": _l("Too short: at least 10 characters."),
     "wrong_password": _l("Wrong current password."),
+    "wrong_account_password": _l("Wrong password. Give the password chosen when the account was created."),
     # the API's reading of a JSON body or a query (web/api/fields.py)
     "must_be_text": _l("Please give this as text (a JSON string)."),
     "json_object_required": _l("Please send a JSON object as the request body."),

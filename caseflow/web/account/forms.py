@@ -23,6 +23,11 @@ class LoginForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(message=REQUIRED)])
 
 
+class VerifyForm(Form):
+    """The confirmation link's page: the password chosen at registration."""
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=REQUIRED)])
+
+
 class ResetRequestForm(Form):
     email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), EMAIL])
 

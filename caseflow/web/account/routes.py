@@ -11,7 +11,7 @@ from ..i18n import gettext as _
 from ..i18n import lang
 from ..messages import apply_errors
 from . import bp
-from .forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
+from .forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm, VerifyForm
 
 
 def _company_only():
@@ -115,15 +115,32 @@ def register():
     return render_template("account/register.html", form=form), (422 if form.is_submitted() else 200)
 
 
-@bp.get("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+@form_view
+@limited("LOGIN_RATE_LIMIT", failures_only=True)
 def verify(token: str):
+    """The confirmation link opens a page that asks for the account's password: the link proves the mailbox, the
+    password that this is the person who registered. Only both confirm the address and log in."""
+    g.no_store = True
     try:
-        account = accounts.verify_company_account(token, datetime.now(UTC))
+        account = accounts.account_to_verify(token)
     except InvalidInput:
         return render_template("account/link_expired.html"), 400
-    sessions.begin(account)
-    flash(_("Your e-mail address is confirmed. Welcome!"), "success")
-    return redirect(url_for("account.home"))
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            account = accounts.verify_company_account(token, form.password.data, request.remote_addr or "",
+                                                      datetime.now(UTC))
+        except InvalidInput as exc:
+            if "token" in exc.fields:
+                return render_template("account/link_expired.html"), 400
+            apply_errors(form, exc.fields)
+        else:
+            sessions.begin(account)
+            flash(_("Your e-mail address is confirmed. Welcome!"), "success")
+            return redirect(url_for("account.home"))
+    return render_template("account/verify.html", form=form, email=account.email), \
+        (422 if form.is_submitted() else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
