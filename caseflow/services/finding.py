@@ -79,7 +79,9 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
         if filt.at_risk:
             q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_breach_at >= sa.bindparam("now"))
         if filt.breached:
-            q = q.where(Case.next_breach_at < sa.bindparam("now"))
+            # perf: the due bound is implied (a breach instant is never before its due) but keeps the first page an
+            # index range on ix_case_open_due: 7-14 ms -> 0.16 ms for 2,202 breached cases at a million (bench/README.md)
+            q = q.where(Case.next_breach_at < sa.bindparam("now"), Case.next_due_at < sa.bindparam("now"))
         # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's
         # size.
         stmt = _queue_statements[key] = q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id) \
