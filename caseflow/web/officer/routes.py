@@ -8,7 +8,6 @@ from ...services.errors import Conflict, InvalidInput
 from .. import form_view
 from ..helpers import as_int, send_attachment, uploads_from
 from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (
@@ -140,8 +139,10 @@ def case(case_id: int):
     return page
 
 
-def _act(case_id: int, form_name: str, action, done_message: str, then: str = "case"):
-    """Shared POST handling: validate, call the service, redirect; on error re-render keeping the text."""
+def _act(case_id: int, form_name: str, done_message: str, action, then: str = "case"):
+    """Shared POST handling of the case page's forms: validate, call ``action(form, now)`` (the service), redirect
+    with ``done_message``; on error re-render the case page keeping what was typed. ``then="queue"``: redirect to
+    the queue instead, for an action after which the case may have left the user's reach (rerouted)."""
     casework.get_case(current_user, case_id)  # 404 before anything else for another office's case
     cls, prefix = CASE_FORMS[form_name]
     form = cls(prefix=prefix)
@@ -154,43 +155,110 @@ def _act(case_id: int, form_name: str, action, done_message: str, then: str = "c
             form.form_errors.append(_("That is not possible in the case's current status."))
         else:
             flash(done_message, "success")
-            if then == "queue":  # the case may have left the user's reach (rerouted)
+            if then == "queue":
                 return redirect(url_for("officer.queue"))
             return redirect(url_for("officer.case", case_id=case_id))
     return _case_page(case_id, 422, **{form_name: form})
 
 
-def _route(rule: str, form_name: str, message: str, action, then: str = "case"):
-    def view(case_id: int):
-        return _act(case_id, form_name, lambda f, now: action(case_id, f, now), str(message), then)
+@bp.post("/cases/<int:case_id>/reply")
+@login_required
+@form_view
+def reply(case_id: int):
+    return _act(case_id, "reply_form", _("Your reply was sent to the company."),
+                lambda f, now: casework.reply(current_user, case_id, f.body.data, now, uploads_from(f.attachments)))
 
-    view.__name__ = rule
-    bp.add_url_rule(f"/cases/<int:case_id>/{rule}", rule, login_required(form_view(view)), methods=["POST"])
+
+@bp.post("/cases/<int:case_id>/note")
+@login_required
+@form_view
+def note(case_id: int):
+    return _act(case_id, "note_form", _("The internal note was saved."),
+                lambda f, now: casework.add_note(current_user, case_id, f.body.data, now))
 
 
+@bp.post("/cases/<int:case_id>/close")
+@login_required
+@form_view
+def close(case_id: int):
+    return _act(case_id, "close_form", _("The case is closed."),
+                lambda f, now: casework.close(current_user, case_id, f.outcome.data, now, f.comment.data or ""))
 
-_route("reply", "reply_form", _l("Your reply was sent to the company."),
-       lambda cid, f, now: casework.reply(current_user, cid, f.body.data, now, uploads_from(f.attachments)))
-_route("note", "note_form", _l("The internal note was saved."),
-       lambda cid, f, now: casework.add_note(current_user, cid, f.body.data, now))
-_route("close", "close_form", _l("The case is closed."),
-       lambda cid, f, now: casework.close(current_user, cid, f.outcome.data, now, f.comment.data or ""))
-_route("completion", "completion_form", _l("The completion request was sent. The case now waits for the company."),
-       lambda cid, f, now: casework.request_completion(current_user, cid, f.body.data, now))
-_route("decide", "decide_form", _l("The decision was recorded and sent to the company."),
-       lambda cid, f, now: casework.decide(current_user, cid, f.outcome.data, f.text.data, now))
-_route("reopen", "reopen_form", _l("The case is open again."),
-       lambda cid, f, now: casework.reopen(current_user, cid, f.reason.data, now))
-_route("delay", "delay_form", _l("The delay notice was registered and sent to the company."),
-       lambda cid, f, now: casework.send_delay_notice(current_user, cid, f.reason.data, now))
-_route("fl12", "fl12_form", _l("The request for a decision was registered. Four weeks to decide."),
-       lambda cid, f, now: casework.register_decision_request(
-           current_user, cid, datetime.combine(f.requested_on.data, time(12), tzinfo=sla.calendar().tz), now))
-_route("extend", "extend_form", _l("The statutory deadline was extended."),
-       lambda cid, f, now: casework.extend_statutory_deadline(current_user, cid, f.weeks.data, f.reason.data, now))
-_route("assign", "assign_form", _l("The case was assigned."),
-       lambda cid, f, now: casework.assign(current_user, cid, f.assignee_id.data or None, now))
-_route("reroute", "reroute_form", _l("The case was sent to the other office."),
-       lambda cid, f, now: casework.reroute(current_user, cid, f.office_id.data, f.reason.data, now), then="queue")
-_route("link", "link_form", _l("The cases were linked."),
-       lambda cid, f, now: casework.link(current_user, cid, f.other_reference.data, f.kind.data, now))
+
+@bp.post("/cases/<int:case_id>/completion")
+@login_required
+@form_view
+def completion(case_id: int):
+    return _act(case_id, "completion_form",
+                _("The completion request was sent. The case now waits for the company."),
+                lambda f, now: casework.request_completion(current_user, case_id, f.body.data, now))
+
+
+@bp.post("/cases/<int:case_id>/decide")
+@login_required
+@form_view
+def decide(case_id: int):
+    return _act(case_id, "decide_form", _("The decision was recorded and sent to the company."),
+                lambda f, now: casework.decide(current_user, case_id, f.outcome.data, f.text.data, now))
+
+
+@bp.post("/cases/<int:case_id>/reopen")
+@login_required
+@form_view
+def reopen(case_id: int):
+    return _act(case_id, "reopen_form", _("The case is open again."),
+                lambda f, now: casework.reopen(current_user, case_id, f.reason.data, now))
+
+
+@bp.post("/cases/<int:case_id>/delay")
+@login_required
+@form_view
+def delay(case_id: int):
+    return _act(case_id, "delay_form", _("The delay notice was registered and sent to the company."),
+                lambda f, now: casework.send_delay_notice(current_user, case_id, f.reason.data, now))
+
+
+@bp.post("/cases/<int:case_id>/fl12")
+@login_required
+@form_view
+def fl12(case_id: int):
+    def register(f, now):
+        requested_at = datetime.combine(f.requested_on.data, time(12), tzinfo=sla.calendar().tz)
+        casework.register_decision_request(current_user, case_id, requested_at, now)
+
+    return _act(case_id, "fl12_form", _("The request for a decision was registered. Four weeks to decide."),
+                register)
+
+
+@bp.post("/cases/<int:case_id>/extend")
+@login_required
+@form_view
+def extend(case_id: int):
+    return _act(case_id, "extend_form", _("The statutory deadline was extended."),
+                lambda f, now: casework.extend_statutory_deadline(current_user, case_id, f.weeks.data,
+                                                                  f.reason.data, now))
+
+
+@bp.post("/cases/<int:case_id>/assign")
+@login_required
+@form_view
+def assign(case_id: int):
+    return _act(case_id, "assign_form", _("The case was assigned."),
+                lambda f, now: casework.assign(current_user, case_id, f.assignee_id.data or None, now))
+
+
+@bp.post("/cases/<int:case_id>/reroute")
+@login_required
+@form_view
+def reroute(case_id: int):
+    return _act(case_id, "reroute_form", _("The case was sent to the other office."),
+                lambda f, now: casework.reroute(current_user, case_id, f.office_id.data, f.reason.data, now),
+                then="queue")
+
+
+@bp.post("/cases/<int:case_id>/link")
+@login_required
+@form_view
+def link(case_id: int):
+    return _act(case_id, "link_form", _("The cases were linked."),
+                lambda f, now: casework.link(current_user, case_id, f.other_reference.data, f.kind.data, now))
