@@ -88,7 +88,7 @@ class User(PasswordMixin, UserMixin, db.Model):
 
 
 class ConfigGeneration(db.Model):
-    """One row: bumped in the same transaction as any change of configuration (services.config), so every
+    """One row: bumped in the same transaction as any change of configuration (services.snapshot), so every
     process knows at its next request that its in-memory copy of the configuration is stale."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

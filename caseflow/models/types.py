@@ -59,7 +59,7 @@ class PasswordMixin:
 
 class Named:
     """Shown as ``name`` in Swedish and ``name_en`` in English when there is one (offices, categories: the rows
-    and their snapshots in services.config)."""
+    and their snapshots in services.snapshot)."""
 
     def display_name(self, lang: str = "sv") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name

@@ -21,7 +21,7 @@ from ..models import (
     SlaPolicy,
     User,
 )
-from . import accounts, config, routing
+from . import accounts, routing, snapshot
 from .errors import Forbidden, InvalidInput, NotFound, valid_id
 from .unit import commit
 
@@ -154,7 +154,7 @@ def validate(entity: str, obj, v: dict) -> None:
 def test_route(user, kind: str, category_id: int | None, subject: str, description: str, org_number: str):
     """Where a sample case would go, and why: for the "test this rule" box."""
     require_admin(user)
-    category = config.snapshot().category(category_id) if valid_id(category_id) else None
+    category = snapshot.current().category(category_id) if valid_id(category_id) else None
     ident = None
     if org_number.strip():
         try:

@@ -14,7 +14,7 @@ from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
 from ..models import AccessLog, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
-from . import attachments, config, routing, sla, surveys
+from . import attachments, routing, sla, snapshot, surveys
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, valid_id
 from .unit import add_outbox, commit, record
 
@@ -454,10 +454,10 @@ def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_i
     return result
 
 
-def canned_responses(user: User, case: Case) -> list[config.CannedInfo]:
+def canned_responses(user: User, case: Case) -> list[snapshot.CannedInfo]:
     """The texts an officer may insert in a reply: the office's own and those for every office, by title."""
     _require_staff(user)
-    return [c for c in config.snapshot().canned if c.office_id is None or c.office_id == case.office_id]
+    return [c for c in snapshot.current().canned if c.office_id is None or c.office_id == case.office_id]
 
 
 def colleagues(user: User) -> list[User]:

@@ -1,24 +1,24 @@
 """Read-only configuration lists for forms: active categories and offices (from the configuration snapshot)."""
 from __future__ import annotations
 
-from . import config
+from . import snapshot
 
 
-def categories() -> list[config.CategoryInfo]:
+def categories() -> list[snapshot.CategoryInfo]:
     """Active categories in display order."""
-    return config.snapshot().active_categories
+    return snapshot.current().active_categories
 
 
-def offices() -> list[config.OfficeInfo]:
+def offices() -> list[snapshot.OfficeInfo]:
     """Active offices by name."""
-    return config.snapshot().active_offices
+    return snapshot.current().active_offices
 
 
-def category(category_id: int | None) -> config.CategoryInfo | None:
+def category(category_id: int | None) -> snapshot.CategoryInfo | None:
     """A category by id (active or not: an old case keeps its area)."""
-    return config.snapshot().category(category_id)
+    return snapshot.current().category(category_id)
 
 
-def office(office_id: int | None) -> config.OfficeInfo | None:
+def office(office_id: int | None) -> snapshot.OfficeInfo | None:
     """An office by id (active or not: a user's office is shown even after it was closed)."""
-    return config.snapshot().office(office_id)
+    return snapshot.current().office(office_id)

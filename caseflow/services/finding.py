@@ -31,7 +31,7 @@ _QUEUE_COLUMNS = (
               Case.company_id, Case.category_id, Case.assignee_id, Case.office_id, Case.next_due_at,
               Case.next_warn_at, Case.next_breach_at, Case.created_at),
     joinedload(Case.company).load_only(Company.id, Company.org_number, Company.is_personal),
-    joinedload(Case.assignee).load_only(User.id, User.name),  # categories: from services.config
+    joinedload(Case.assignee).load_only(User.id, User.name),  # categories: from services.snapshot
 )
 
 

@@ -13,7 +13,7 @@ from ..domain.identifiers import InvalidIdentifier, format_reference, parse_comp
 from ..domain.routing import RouteDecision
 from ..extensions import db
 from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
-from . import company_access, config, routing, sla, tracking
+from . import company_access, routing, sla, snapshot, tracking
 from .errors import InvalidInput, valid_id
 from .unit import add_outbox_rows, columns_of, core, event_row, insert_row, insert_rows, record, transaction
 
@@ -77,7 +77,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
         tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
         created_at=now, api_token_id=api_token_id,
     )
-    office = config.snapshot().office(decision.office_id)
+    office = snapshot.current().office(decision.office_id)
     assignee = routing.pick_assignee(office.id, decision.assign_strategy)
     clocks = sla.start_clocks(case, now, add=False)
     sla.refresh_case(case, clocks)  # due instants on the row as it is inserted (no UPDATE after)
@@ -119,7 +119,7 @@ def _validate(sub: Submission) -> tuple:
     errors: dict[str, str] = {}
     if sub.kind not in workflow.KINDS:
         errors["kind"] = "invalid_choice"
-    category = config.snapshot().category(sub.category_id) if valid_id(sub.category_id) else None
+    category = snapshot.current().category(sub.category_id) if valid_id(sub.category_id) else None
     if sub.category_id and (category is None or not category.active):
         errors["category_id"] = "invalid_choice"
     elif category is not None and sub.kind in workflow.KINDS and sub.kind not in category.kind_list:
@@ -179,7 +179,7 @@ def _company_for(ident, name: str) -> int:
         return db.session.scalar(_COMPANY_ID, {"org_number": ident.number})
 
 
-def _route(sub: Submission, category: config.CategoryInfo | None, ident) -> RouteDecision:
+def _route(sub: Submission, category: snapshot.CategoryInfo | None, ident) -> RouteDecision:
     return routing.decide(sub.kind, category, sub.subject, sub.description, ident)
 
 

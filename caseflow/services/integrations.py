@@ -16,7 +16,7 @@ from ..domain.identifiers import format_reference, parse_reference
 from ..extensions import db
 from ..models import ApiToken, Case, IdempotencyKey, Message, User
 from ..models.api import SCOPES
-from . import config, intake, sla
+from . import intake, sla, snapshot
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .unit import commit, core, transaction
 
@@ -142,7 +142,7 @@ def case_view(case: Case, staff: bool = False) -> dict:
         q = q.where(Message.internal.is_(False))
     return {
         "reference": case.reference, "kind": case.kind, "status": case.status, "category_id": case.category_id,
-        "office": config.snapshot().office(case.office_id).name, "subject": case.subject,
+        "office": snapshot.current().office(case.office_id).name, "subject": case.subject,
         "received_at": case.created_at.isoformat(),
         "first_response_at": _iso(case.first_response_at), "decided_at": _iso(case.decided_at),
         "closed_at": _iso(case.closed_at), "outcome": case.outcome,

@@ -15,7 +15,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Case, Message, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
-from . import config, mail, tracking
+from . import mail, snapshot, tracking
 from .unit import transaction
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
     """Addresses and language for an audience: the company (in the case's language) or staff (Swedish)."""
     if audience == "contact":
         return [case.contact_email], case.language
-    office = config.snapshot().office(case.office_id)
+    office = snapshot.current().office(case.office_id)
     if audience == "assignee":
         assignee = db.session.get(User, case.assignee_id) if case.assignee_id else None
         return [assignee.email if assignee else office.email], "sv"

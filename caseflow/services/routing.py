@@ -8,25 +8,25 @@ from ..domain import routing, workflow
 from ..domain.identifiers import CompanyIdentifier
 from ..extensions import db
 from ..models import Case, Office, User
-from . import config
+from . import snapshot
 
 
 def entry_office_id() -> int:
     """The single entry point ("en väg in"): the first active entry office, else the first office."""
-    entry = config.snapshot().entry_office_id
+    entry = snapshot.current().entry_office_id
     if entry is None:
         raise RuntimeError("no office configured: run `caseflow seed-demo` or create one")
     return entry
 
 
-def decide(kind: str, category: config.CategoryInfo | None, subject: str, description: str,
+def decide(kind: str, category: snapshot.CategoryInfo | None, subject: str, description: str,
            ident: CompanyIdentifier | None) -> routing.RouteDecision:
     """Where a case with these facts goes, and by which rule (or fallback)."""
     facts = routing.CaseFacts(
         kind=kind, category_id=category.id if category else None, subject=subject, description=description,
         org_number=ident.number if ident else None, legal_form=ident.legal_form if ident else None,
     )
-    return routing.route(facts, config.snapshot().rules, entry_office_id(),
+    return routing.route(facts, snapshot.current().rules, entry_office_id(),
                          category.default_office_id if category else None)
 
 

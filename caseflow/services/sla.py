@@ -20,7 +20,7 @@ from ..domain.calendar import BusinessCalendar
 from ..extensions import db
 from ..models import Case, CaseEvent, Category, SlaClock, SlaPolicy, User
 from ..models.sla import CalendarSettings
-from . import config
+from . import snapshot
 from .unit import add_outbox, record
 
 FIRST_RESPONSE, ACKNOWLEDGEMENT, RESOLUTION, PBL, FL12 = (
@@ -56,7 +56,7 @@ def calendar() -> BusinessCalendar:
 
     Kept per thread and per configuration: its working-time tables are built once, not on every request (a
     calendar's lazily grown tables are not safe to share between threads; a change of settings is a new key)."""
-    key = config.snapshot().calendar_settings
+    key = snapshot.current().calendar_settings
     cache = getattr(_calendars, "by_settings", None)
     if cache is None:
         cache = _calendars.by_settings = {}
@@ -80,7 +80,7 @@ def seed_policies() -> None:
                                  unit=unit, target=target, pauses=pauses, label=label))
 
 
-def _policy_for(clock: str, case: Case, policies) -> config.PolicyInfo | None:
+def _policy_for(clock: str, case: Case, policies) -> snapshot.PolicyInfo | None:
     """Most specific active policy for this clock; a set condition that differs disqualifies a row."""
     best, best_score = None, -1
     for p in policies:
@@ -126,7 +126,7 @@ def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
     """Clocks of a new case, by the policies in force and the category's statutory rule; added to the session
     unless ``add`` is false (the submission writes them itself, with ``unit.insert_rows``)."""
     cal = calendar()
-    snap = config.snapshot()
+    snap = snapshot.current()
     policies = snap.policies
     clocks = []
     for name in (FIRST_RESPONSE, ACKNOWLEDGEMENT, RESOLUTION):

@@ -134,9 +134,9 @@ def queue_rows(cases, now: datetime) -> list[QueueRow]:
     """The rows of ``finding.queue_rows`` as the queue page shows them."""
     from flask import url_for
 
-    from ..services import config
+    from ..services import snapshot
 
-    language, snap, cal, tz = lang(), config.snapshot(), sla_calendar(), get_timezone()  # once, not per row
+    language, snap, cal, tz = lang(), snapshot.current(), sla_calendar(), get_timezone()  # once, not per row
     href = url_for("officer.case", case_id=0).removesuffix("0")  # the case link, built once: ".../cases/" + id
     rows = []
     for c in cases:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from caseflow import create_app
 from caseflow.extensions import db
 from caseflow.models import Category, ConfigGeneration, Office
-from caseflow.services import catalog, config, routing
+from caseflow.services import catalog, routing, snapshot
 
 
 def generation():
@@ -45,12 +45,12 @@ def test_round_robin_bookkeeping_is_not_a_change_of_configuration(app, offices):
 
 
 def test_the_snapshot_is_reused_until_the_generation_changes(app, offices):
-    first = config.snapshot()
+    first = snapshot.current()
     db.session.commit()
-    assert config.snapshot() is first
+    assert snapshot.current() is first
     db.session.add(Category(code="ny", name="Ny kategori", kinds="question", position=99))
     db.session.commit()
-    again = config.snapshot()
+    again = snapshot.current()
     assert again is not first and again.generation == first.generation + 1
     assert "ny" in [c.code for c in again.categories]
 

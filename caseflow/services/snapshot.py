@@ -145,7 +145,7 @@ def _load(generation: int | None) -> Snapshot:
 _GENERATION = sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1)  # every request: built once
 
 
-def snapshot() -> Snapshot:
+def current() -> Snapshot:
     """The configuration as of this transaction: one primary-key read, and a reload only after a change."""
     generation = db.session.info.get(_SESSION_KEY, ...)
     if generation is ...:
