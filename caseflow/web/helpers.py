@@ -130,7 +130,7 @@ class QueueRow:
             setattr(self, name, value)
 
 
-def queue_rows(cases, now: datetime) -> list[QueueRow]:
+def queue_view_rows(cases, now: datetime) -> list[QueueRow]:
     """The rows of ``finding.queue_rows`` as the queue page shows them."""
     from flask import url_for
 
@@ -287,7 +287,7 @@ def register(app: Flask) -> None:
         EVENT_LABELS=Labels(EVENT_LABELS), ACTOR_LABELS=Labels(ACTOR_LABELS), CLOCK_LABELS=Labels(CLOCK_LABELS),
         UNIT_LABELS=Labels(UNIT_LABELS), clock_view=clock_view, fl12_due=fl12_due, LINK_LABELS=Labels(LINK_LABELS),
         NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),
-        current_lang=lang, due_state=due_state, queue_rows=queue_rows, render_field=render_field,
+        current_lang=lang, due_state=due_state, queue_view_rows=queue_view_rows, render_field=render_field,
         hidden_csrf=hidden_csrf,
     )
 
