@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import AuditLog, Case, CompanyAccount, LoginFailure, Office, User
+from .dispatch import add_outbox
 from .errors import InvalidInput, valid_id
-from .unit import add_outbox, commit
+from .unit import commit
 
 
 @cache

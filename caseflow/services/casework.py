@@ -15,8 +15,10 @@ from ..domain.workflow import IllegalTransition
 from ..extensions import db
 from ..models import AccessLog, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
 from . import attachments, routing, sla, snapshot, surveys
+from .dispatch import add_outbox
 from .errors import Conflict, Forbidden, InvalidInput, NotFound, valid_id
-from .unit import add_outbox, commit, record
+from .events import record
+from .unit import commit
 
 OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "referred", "no_action", "duplicate")
 MESSAGE_LIMIT = 10000

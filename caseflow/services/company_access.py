@@ -22,8 +22,9 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AccountCase, AuditLog, Case, Company, CompanyAccount, CompanyGrant, CompanyInvitation
+from .dispatch import add_outbox
 from .errors import Forbidden, InvalidInput, NotFound, valid_id
-from .unit import add_outbox, commit
+from .unit import commit
 
 INVITATION_DAYS = 7
 REASON_MAX = 500

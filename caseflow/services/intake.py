@@ -14,8 +14,11 @@ from ..domain.routing import RouteDecision
 from ..extensions import db
 from ..models import Case, CaseEvent, CaseLink, CaseSequence, Company, SlaClock
 from . import company_access, routing, sla, snapshot, tracking
+from .dispatch import add_outbox_rows
 from .errors import InvalidInput, valid_id
-from .unit import add_outbox_rows, columns_of, core, event_row, insert_row, insert_rows, record, transaction
+from .events import event_row, record
+from .rows import columns_of, core, insert_row, insert_rows
+from .unit import transaction
 
 LIMITS = {
     "company_name": 200, "contact_name": 120, "contact_email": 254, "contact_phone": 40,
@@ -65,7 +68,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
 
     salt = tracking.new_salt()
     token = tracking.token_for(salt)
-    case = Case(  # never added to the session: written by unit.insert_row below
+    case = Case(  # never added to the session: written by rows.insert_row below
         kind=sub.kind, priority=sub.priority, status=workflow.NEW,
         category_id=category.id if category else None, office_id=decision.office_id,
         route_rule_id=decision.rule_id, route_reason=decision.reason,

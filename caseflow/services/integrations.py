@@ -18,7 +18,8 @@ from ..models import ApiToken, Case, IdempotencyKey, Message, User
 from ..models.api import SCOPES
 from . import intake, sla, snapshot
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .unit import commit, core, transaction
+from .rows import core
+from .unit import commit, transaction
 
 
 def _hash(token: str) -> str:

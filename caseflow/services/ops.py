@@ -62,8 +62,9 @@ def retry_outbox_row(user, outbox_id: int) -> None:
     from ..models import Outbox
     from ..models.outbox import PENDING, SENT
     from .admin import require_admin
+    from .dispatch import dispatch_after_commit
     from .errors import NotFound
-    from .unit import dispatch_after_commit, transaction
+    from .unit import transaction
 
     require_admin(user)
     with transaction():

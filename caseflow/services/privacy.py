@@ -14,7 +14,8 @@ from ..domain import workflow
 from ..extensions import db
 from ..models import AuditLog, Case, Message, Survey
 from .admin import require_admin
-from .unit import commit, record
+from .events import record
+from .unit import commit
 
 ANONYMISED = "(anonymiserad)"
 

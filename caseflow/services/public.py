@@ -9,8 +9,10 @@ from ..domain import workflow
 from ..extensions import db
 from ..models import Case, Message
 from . import attachments, sla, tracking
+from .dispatch import add_outbox
 from .errors import Conflict, InvalidInput, NotFound
-from .unit import add_outbox, commit, record
+from .events import record
+from .unit import commit
 
 
 def case_by_token(token: str) -> Case:

@@ -21,7 +21,8 @@ from ..extensions import db
 from ..models import Case, CaseEvent, Category, SlaClock, SlaPolicy, User
 from ..models.sla import CalendarSettings
 from . import snapshot
-from .unit import add_outbox, record
+from .dispatch import add_outbox
+from .events import record
 
 FIRST_RESPONSE, ACKNOWLEDGEMENT, RESOLUTION, PBL, FL12 = (
     "first_response", "acknowledgement", "resolution", "pbl", "fl12")
@@ -124,7 +125,7 @@ def recompute(clock: SlaClock, cal: BusinessCalendar) -> None:
 
 def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
     """Clocks of a new case, by the policies in force and the category's statutory rule; added to the session
-    unless ``add`` is false (the submission writes them itself, with ``unit.insert_rows``)."""
+    unless ``add`` is false (the submission writes them itself, with ``rows.insert_rows``)."""
     cal = calendar()
     snap = snapshot.current()
     policies = snap.policies

@@ -20,7 +20,7 @@ from ..domain.routing import RuleSpec
 from ..extensions import db
 from ..models import CalendarSettings, CannedResponse, Category, ConfigGeneration, Office, RoutingRule, SlaPolicy
 from ..models.types import AcceptsKinds, Named
-from .unit import core
+from .rows import core
 
 # Attributes whose change is not a change of configuration (round-robin bookkeeping on every assignment).
 VOLATILE = {Office: {"round_robin_last_user_id"}}

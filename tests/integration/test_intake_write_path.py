@@ -1,4 +1,4 @@
-"""The submission writes its rows without the ORM's unit of work (services.unit.insert_row/insert_rows): what
+"""The submission writes its rows without the ORM's unit of work (services.rows.insert_row/insert_rows): what
 lands in the database is what the rest of the system reads — the case, its events in order, its clocks with
 the columns' defaults, and outbox rows that are dispatched after the commit."""
 from datetime import UTC, datetime

@@ -45,7 +45,7 @@ from ...models import Case, CaseEvent, Office, Survey
 from ...models.survey import FACTORS, NKI_QUESTIONS
 from .. import sla, surveys
 from ..errors import Forbidden, InvalidInput
-from ..unit import core
+from ..rows import core
 
 
 def require_reader(user) -> None:

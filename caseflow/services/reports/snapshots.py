@@ -17,7 +17,8 @@ from ...domain import metrics
 from ...extensions import db
 from ...models import MonthlyReport
 from .. import surveys
-from ..unit import add_outbox, commit
+from ..dispatch import add_outbox
+from ..unit import commit
 from .computation import compute, previous_month, require_reader
 
 

@@ -1,0 +1,59 @@
+"""Outbox rows staged by a use case, and handed to the job runner once its transaction committed.
+
+A use case adds its side effects (a mail, a report build) as ``Outbox`` rows in its own transaction with
+``add_outbox``; ``unit`` takes the staged rows at the commit and passes their ids to ``dispatch``, so a job
+never reads a row that does not exist yet and nothing is sent for a change that rolled back. A row that is
+committed but never dispatched (Redis down, process died) is picked up by the periodic retry job.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from ..extensions import db
+from ..models import Case, Outbox
+from .rows import insert_rows
+
+_STAGED_KEY = "caseflow_outbox"
+
+
+def add_outbox(topic: str, payload: dict, *, case: Case | None = None, at: datetime) -> Outbox:
+    """Stage a side effect: an outbox row written in this transaction, dispatched after its commit."""
+    row = Outbox(topic=topic, payload=payload, case=case, created_at=at)
+    db.session.add(row)
+    db.session.info.setdefault(_STAGED_KEY, []).append(row)
+    return row
+
+
+def add_outbox_rows(payloads: list[tuple[str, dict]], *, case_id: int | None, at: datetime) -> None:
+    """``add_outbox`` for several rows in one Core statement; dispatched after the commit like the others."""
+    rows = [{"topic": topic, "payload": payload, "case_id": case_id, "created_at": at} for topic, payload in payloads]
+    db.session.info.setdefault(_STAGED_KEY, []).extend(insert_rows(Outbox, rows))
+
+
+def dispatch_after_commit(ids: Iterable[int]) -> None:
+    """Hand existing outbox rows (put back in line) to the job runner once this transaction commits."""
+    db.session.info.setdefault(_STAGED_KEY, []).extend(ids)
+
+
+def take_staged() -> list[Outbox | int]:
+    """The rows staged in this transaction (objects, or ids of rows written by Core), no longer staged."""
+    return db.session.info.pop(_STAGED_KEY, [])
+
+
+def ids_of(staged: list[Outbox | int]) -> list[int]:
+    """The ids of staged rows; after a flush, when every row has one."""
+    return [row if isinstance(row, int) else row.id for row in staged]
+
+
+def drop_staged() -> None:
+    """Forget the staged rows: their transaction rolled back."""
+    db.session.info.pop(_STAGED_KEY, None)
+
+
+def dispatch(ids: list[int]) -> None:
+    """Hand committed outbox rows to the job runner."""
+    if ids:
+        from .. import jobs  # late import: jobs imports services
+
+        jobs.dispatch_outbox(ids)
