@@ -18,12 +18,12 @@ import sqlalchemy as sa
 def main() -> None:
     url = sys.argv[1]
     crossing = int(sys.argv[2]) if len(sys.argv) > 2 else 500
-    from caseflow import create_app, jobs
+    from caseflow import create_app
     from caseflow.extensions import db
-    from caseflow.services import sla
+    from caseflow.services import dispatch, sla
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None})
-    jobs.dispatch_outbox = lambda ids: None  # measure the sweep (commits included), not mail delivery
+    dispatch.set_dispatcher(app, lambda ids: None)  # measure the sweep (commits included), not mail delivery
     with app.app_context():
         cases = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("case")))
         with db.engine.begin() as conn:

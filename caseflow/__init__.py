@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.from_env(app.instance_path, config))
     _register_extensions(app)
+    _register_job_runner(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -37,6 +38,15 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     _configure_logging()
     return app
+
+
+def _register_job_runner(app: Flask) -> None:
+    """Committed outbox rows go to the jobs module (an RQ queue, or in-process without Redis): services stage
+    them and hand them to whatever the app registered here, and never import job code."""
+    from . import jobs
+    from .services import dispatch
+
+    dispatch.set_dispatcher(app, jobs.dispatch_outbox)
 
 
 def _configure_logging() -> None:

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_app_context
 
+from .redis_queue import get_queue
+
 log = logging.getLogger(__name__)
 _worker_app = None
 
@@ -29,27 +31,6 @@ def app_context():
         _worker_app = create_app()
     with _worker_app.app_context():
         yield _worker_app
-
-
-_redis_clients: dict[str, object] = {}
-
-
-def redis_client(url: str):
-    """One client (and connection pool) per URL and process, with short timeouts: Redis being down must
-    cost a request a moment, not hang it."""
-    client = _redis_clients.get(url)
-    if client is None:
-        from redis import Redis
-
-        client = _redis_clients[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
-    return client
-
-
-def get_queue():
-    from rq import Queue
-
-    cfg = current_app.config
-    return Queue(cfg["RQ_QUEUE"], connection=redis_client(cfg["REDIS_URL"]))
 
 
 BATCH = 20  # outbox rows per job: one commit's rows travel together; a retry's backlog is spread over workers

@@ -52,6 +52,11 @@ def next_status(status: str, action: str) -> str:
         raise IllegalTransition(action, status) from None
 
 
+def allowed_actions(status: str) -> frozenset[str]:
+    """The actions of ``TRANSITIONS`` allowed on a case in ``status``: what the case page offers."""
+    return frozenset(action for action, moves in TRANSITIONS.items() if status in moves)
+
+
 def waiting_intervals(transitions) -> list[tuple]:
     """The intervals in which the case waited on the company (status ``awaiting_customer``), from its status
     changes ``(at, status_after)`` in time order. A wait still going at the end is ``(start, None)``."""

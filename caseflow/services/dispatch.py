@@ -4,17 +4,34 @@ A use case adds its side effects (a mail, a report build) as ``Outbox`` rows in 
 ``add_outbox``; ``unit`` takes the staged rows at the commit and passes their ids to ``dispatch``, so a job
 never reads a row that does not exist yet and nothing is sent for a change that rolled back. A row that is
 committed but never dispatched (Redis down, process died) is picked up by the periodic retry job.
+
+Who delivers is the app's choice, not the services': ``create_app`` registers the job runner
+(``jobs.dispatch_outbox``) with ``set_dispatcher``, so services never import job code.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime
+
+from flask import Flask, current_app
 
 from ..extensions import db
 from ..models import Case, Outbox
 from .rows import insert_rows
 
+log = logging.getLogger(__name__)
 _STAGED_KEY = "caseflow_outbox"
+_DISPATCHER_KEY = "caseflow_dispatcher"
+Dispatcher = Callable[[list[int]], None]
+
+
+def set_dispatcher(app: Flask, dispatcher: Dispatcher | None) -> Dispatcher | None:
+    """Register ``app``'s job runner: called with the ids of committed outbox rows after each commit that staged
+    some; it must not raise (a row it could not hand over waits for the retry job). Returns the one it replaces."""
+    previous = app.extensions.get(_DISPATCHER_KEY)
+    app.extensions[_DISPATCHER_KEY] = dispatcher
+    return previous
 
 
 def add_outbox(topic: str, payload: dict, *, case: Case | None = None, at: datetime) -> Outbox:
@@ -52,8 +69,11 @@ def drop_staged() -> None:
 
 
 def dispatch(ids: list[int]) -> None:
-    """Hand committed outbox rows to the job runner."""
-    if ids:
-        from .. import jobs  # late import: jobs imports services
-
-        jobs.dispatch_outbox(ids)
+    """Hand committed outbox rows to the app's job runner (see ``set_dispatcher``)."""
+    if not ids:
+        return
+    dispatcher = current_app.extensions.get(_DISPATCHER_KEY)
+    if dispatcher is None:  # an app not built by create_app: the rows wait for the retry job
+        log.warning("no outbox dispatcher registered: rows %s wait for the retry", ids)
+        return
+    dispatcher(ids)

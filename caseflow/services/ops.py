@@ -18,9 +18,9 @@ def readiness() -> dict[str, bool]:
         db.session.rollback()
     if current_app.config.get("REDIS_URL"):
         try:
-            from .. import jobs
+            from ..redis_queue import redis_client
 
-            checks["redis"] = bool(jobs.redis_client(current_app.config["REDIS_URL"]).ping())
+            checks["redis"] = bool(redis_client(current_app.config["REDIS_URL"]).ping())
         except Exception:  # noqa: BLE001
             checks["redis"] = False
     return checks
@@ -45,9 +45,9 @@ def overview(user) -> dict:
     queue = None
     if current_app.config.get("REDIS_URL"):
         try:
-            from .. import jobs
+            from ..redis_queue import get_queue
 
-            q = jobs.get_queue()
+            q = get_queue()
             queue = {"name": q.name, "queued": len(q), "failed": q.failed_job_registry.count,
                      "started": q.started_job_registry.count}
         except Exception:  # noqa: BLE001 - Redis down is shown, not raised

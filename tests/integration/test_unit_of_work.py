@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from caseflow import jobs
 from caseflow.extensions import db
 from caseflow.models import ApiToken, AuditLog, Case, CaseEvent, IdempotencyKey, Outbox
-from caseflow.services import intake, integrations, open311, routing, unit
+from caseflow.services import dispatch, intake, integrations, open311, routing, unit
 from tests.conftest import VALID_FORM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +34,13 @@ def commits(app):
 
 
 @pytest.fixture
-def dispatched(monkeypatch):
+def dispatched(app):
     """The outbox ids handed to the job runner, kept here instead of delivered (delivery commits on its own,
     which would blur the count of the use case's commits)."""
     calls = []
-    monkeypatch.setattr(jobs, "dispatch_outbox", lambda ids: calls.append(list(ids)))
-    return calls
+    previous = dispatch.set_dispatcher(app, lambda ids: calls.append(list(ids)))
+    yield calls
+    dispatch.set_dispatcher(app, previous)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, time
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ...domain import workflow
 from ...services import casework, catalog, finding, routing, sla
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
@@ -123,6 +124,7 @@ def _case_page(case_id: int, status: int = 200, **forms):
         [(0, _("Choose…"))] + [(o.id, o.name) for o in catalog.offices() if o.id != case.office_id])
     timeline = casework.timeline(current_user, case)
     return render_template("officer/case.html", case=case, timeline=timeline,
+                           allowed=workflow.allowed_actions(case.status),
                            category=catalog.category(case.category_id), office=catalog.office(case.office_id),
                            clocks=casework.clocks(current_user, case), clock_history=sla.clock_history(timeline),
                            calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
