@@ -94,14 +94,15 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .web.account import bp as account_bp
-    from .web.admin import bp as admin_bp
-    from .web.api import bp as api_bp
-    from .web.auth import bp as auth_bp
-    from .web.officer import bp as officer_bp
-    from .web.open311 import bp as open311_bp
-    from .web.public import bp as public_bp
-    from .web.reports import bp as reports_bp
+    """Each blueprint comes from its routes module: importing that adds the views to it."""
+    from .web.account.routes import bp as account_bp
+    from .web.admin.routes import bp as admin_bp
+    from .web.api.routes import bp as api_bp
+    from .web.auth.routes import bp as auth_bp
+    from .web.officer.routes import bp as officer_bp
+    from .web.open311.routes import bp as open311_bp
+    from .web.public.routes import bp as public_bp
+    from .web.reports.routes import bp as reports_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)

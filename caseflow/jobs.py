@@ -15,20 +15,18 @@ from flask import current_app, has_app_context
 from .redis_queue import get_queue
 
 log = logging.getLogger(__name__)
-_worker_app = None
+_worker_app = None  # the app of `caseflow worker` (set by worker.run): jobs it runs push its context
 
 
 @contextmanager
 def app_context():
-    """The current app context, or one of an app built from the environment (in an RQ worker)."""
-    global _worker_app
+    """The current app context, or the worker's app (in an RQ worker started by ``caseflow worker``). The app is
+    handed in, never built here: this module is imported by the app factory."""
     if has_app_context():
         yield current_app
         return
     if _worker_app is None:
-        from . import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("a job outside an app context runs in `caseflow worker`, which provides the app")
     with _worker_app.app_context():
         yield _worker_app
 

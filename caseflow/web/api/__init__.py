@@ -4,5 +4,3 @@ from ...extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; session users may only read (see routes._token_or_session)
-
-from . import routes  # noqa: E402, F401

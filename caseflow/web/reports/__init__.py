@@ -12,6 +12,3 @@ def _figures():
     return {"FIGURES": registry.FIGURES, "FIGURE_TABLE": registry.TABLE, "DRILL": registry.DRILL,
             "fig_label": figures.label, "fig_heading": figures.heading, "fig_show": figures.show,
             "fig_format": figures.format_value, "fig_percent": figures.percent}
-
-
-from . import routes  # noqa: E402, F401
