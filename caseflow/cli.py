@@ -7,12 +7,15 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask_migrate import cli as migrate_cli
+
+from .config import ConfigError
 
 
 def register_commands(app: Flask) -> None:
-    for cmd in (seed_demo_cmd, seed_config_cmd, create_user_cmd, retry_outbox_cmd, sweep_cmd, build_report_cmd,
-                gallring_cmd, create_token_cmd, demo_cmd, worker_cmd):
+    """The commands on ``app.cli`` too, for ``flask --app caseflow <command>``."""
+    for cmd in COMMANDS:
         app.cli.add_command(cmd)
 
 
@@ -207,22 +210,50 @@ def start_embedded_scheduler(app: Flask) -> threading.Thread:
     return t
 
 
+COMMANDS = (demo_cmd, seed_demo_cmd, seed_config_cmd, create_user_cmd, create_token_cmd, worker_cmd, sweep_cmd,
+            retry_outbox_cmd, build_report_cmd, gallring_cmd)
+
+
 def _create_app():
     from . import create_app
 
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+class _Group(FlaskGroup):
+    """Flask's command group, with caseflow's commands its own: ``caseflow --help`` lists them without building
+    the app, so it works before anything is configured. The app is built only to run a command (and for the
+    listing, to add the commands its extensions bring when the environment lets it build)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except ConfigError:
+            self._load_plugin_commands()  # the extensions' commands that Flask finds by entry point
+            return sorted(super(FlaskGroup, self).list_commands(ctx))  # those, Flask's and caseflow's own
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Group, create_app=_create_app, add_default_commands=True)
 def cli() -> None:
     """caseflow: case and complaint handling. Run `caseflow demo` to start on the embedded default."""
 
 
+for _cmd in COMMANDS:
+    cli.add_command(_cmd)
+cli.add_command(migrate_cli.db)  # `caseflow db upgrade`: Flask-Migrate adds it to the app, listed here without one
+
+
 def main() -> None:
     """Console script. `caseflow demo` is the local embedded mode, so it runs as development by default
-    (a random key kept under instance/, cookies without the Secure flag on plain-http localhost)."""
+    (a random key kept under instance/, cookies without the Secure flag on plain-http localhost).
+    A setting missing for production (``ConfigError``) is one line on stderr and exit status 1."""
     import sys
 
     if len(sys.argv) > 1 and sys.argv[1] == "demo":
         os.environ.setdefault("CASEFLOW_ENV", "development")
-    cli()
+    try:
+        cli()
+    except ConfigError as exc:
+        click.echo(f"caseflow: {exc}", err=True)
+        sys.exit(1)

@@ -8,8 +8,16 @@ thousands of rows, spent a third of its time in such collections (bench/README.m
 from __future__ import annotations
 
 import gc
+import sys
 
 from . import create_app
+from .config import ConfigError
 
-app = create_app()
+APP_LOAD_ERROR = 4  # gunicorn's "App failed to load": its master stops, rather than restart workers forever
+
+try:
+    app = create_app()
+except ConfigError as exc:  # a setting missing for production: one line for the operator, not a traceback
+    print(f"caseflow: {exc}", file=sys.stderr)
+    raise SystemExit(APP_LOAD_ERROR) from None
 gc.freeze()

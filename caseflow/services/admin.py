@@ -2,10 +2,12 @@
 Nothing is deleted: rows are deactivated, so history and reports keep their meaning."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 import sqlalchemy as sa
 
+from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..domain.sla import UNITS
 from ..extensions import db
@@ -31,7 +33,6 @@ ENTITIES = {
 }
 # Fields whose value 0 from a select means "none"
 NULLABLE_FKS = {"office_id", "category_id", "default_office_id"}
-SECRET_FIELDS = {"password"}
 
 
 def require_admin(user) -> None:
@@ -62,17 +63,12 @@ def save(user, entity: str, obj_id: int | None, values: dict, now: datetime):
     values = {k: (None if k in NULLABLE_FKS and not v else v) for k, v in values.items()}
     validate(entity, obj, values)
     password = values.pop("password", None)
-    changes = {}
-    for field, value in values.items():
-        before = getattr(obj, field, None)
-        if before != value:
-            changes[field] = [_jsonable(before), _jsonable(value)]
-            setattr(obj, field, value)
+    changes = _assign(obj, values)
     if password:
         obj.set_password(password)
         changes["password"] = ["***", "***"]  # never the value
-    if entity == "users" and obj_id is not None and (password or changes.get("active") == [True, False]):
-        accounts.bump_session_version(obj)  # deactivated or given a new password: every session of theirs ends
+    if entity == "users" and obj_id is not None and _ends_sessions(changes):
+        accounts.bump_session_version(obj)
     if obj_id is None:
         db.session.add(obj)
     db.session.flush()
@@ -83,72 +79,150 @@ def save(user, entity: str, obj_id: int | None, values: dict, now: datetime):
     return obj
 
 
+def _assign(obj, values: dict) -> dict:
+    """Set the values that differ on ``obj``; returns them as {field: [before, after]} for the audit log."""
+    changes = {}
+    for field, value in values.items():
+        before = getattr(obj, field, None)
+        if before != value:
+            changes[field] = [_jsonable(before), _jsonable(value)]
+            setattr(obj, field, value)
+    return changes
+
+
+def _ends_sessions(changes: dict) -> bool:
+    """A user deactivated or given a new password: every session of theirs ends."""
+    return "password" in changes or changes.get("active") == [True, False]
+
+
 def _jsonable(v):
     return v if v is None or isinstance(v, (str, int, float, bool, list, dict)) else str(v)
 
 
+# -- validation: the rules every row shares, then one small validator per kind of row ---------------------------------
 def validate(entity: str, obj, v: dict) -> None:
     """Business rules of a configuration row (normalises ``v`` in place); InvalidInput on failure."""
-    errors: dict[str, str] = {}
-    for fk, model in (("office_id", Office), ("category_id", Category), ("default_office_id", Office)):
-        if v.get(fk) is not None and (not valid_id(v[fk]) or db.session.get(model, v[fk]) is None):
-            errors[fk] = "invalid_choice"
-
-    def unique(field, model):
-        if field in v and v[field]:
-            other = db.session.scalar(sa.select(model.id).where(getattr(model, field) == v[field]))
-            if other is not None and other != obj.id:
-                errors[field] = "taken"
-
-    for field in ("name", "code", "title", "email", "body"):
-        if field in v and not (v[field] or "").strip():
-            errors[field] = "required"
-    if entity == "offices":
-        unique("code", Office)
-    elif entity == "categories":
-        unique("code", Category)
-        kinds = [k.strip() for k in (v.get("kinds") or "").split(",") if k.strip()]
-        if not kinds or any(k not in ("errand", "question", "complaint", "feedback") for k in kinds):
-            errors["kinds"] = "invalid_choice"
-    elif entity == "rules":
-        if not v.get("office_id"):
-            errors["office_id"] = "required"
-        for org in [o.strip() for o in (v.get("org_numbers") or "").split(",") if o.strip()]:
-            try:
-                parse_company_identifier(org)
-            except InvalidIdentifier:
-                errors["org_numbers"] = "org_checksum"
-    elif entity == "policies":
-        if v.get("unit") not in UNITS:
-            errors["unit"] = "invalid_choice"
-        if not v.get("target") or v["target"] < 1:
-            errors["target"] = "invalid_choice"
-        if not 1 <= (v.get("warn_percent") or 0) <= 99:
-            errors["warn_percent"] = "invalid_choice"
-    elif entity == "report_settings":
-        try:
-            weights = [float(w) for w in str(v.get("nki_weights") or "").split(",") if w.strip()]
-        except ValueError:
-            weights = []
-        if len(weights) != 3 or any(w < 0 for w in weights) or not sum(weights):
-            errors["nki_weights"] = "three_weights"
-        else:
-            v["nki_weights"] = weights
-    elif entity == "measures":
-        unique("code", HandslagetMeasure)
-    elif entity == "users":
-        v["email"] = (v.get("email") or "").strip().lower()
-        unique("email", User)
-        if v.get("role") not in ROLES:
-            errors["role"] = "invalid_choice"
-        if v.get("role") in ("officer", "lead") and not v.get("office_id"):
-            errors["office_id"] = "required"
-        if obj.id is None and not v.get("password"):
-            errors["password"] = "required"
-        if v.get("password") and len(v["password"]) < 10:
-            errors["password"] = "too_short"
+    errors = _shared_rules(v)
+    errors.update(VALIDATORS[entity](obj, v))
     if errors:
         raise InvalidInput(errors)
+
+
+# Fields that name another row (a select's "none" is already None), and texts that may not be blank
+REFERENCES = {"office_id": Office, "category_id": Category, "default_office_id": Office}
+REQUIRED_TEXTS = ("name", "code", "title", "email", "body")
+
+
+def _shared_rules(v: dict) -> dict[str, str]:
+    """Any kind of row: a reference names an existing row; a required text is not blank."""
+    errors = {fk: "invalid_choice" for fk, model in REFERENCES.items()
+              if v.get(fk) is not None and not _exists(model, v[fk])}
+    errors.update({field: "required" for field in REQUIRED_TEXTS if field in v and not (v[field] or "").strip()})
+    return errors
+
+
+def _exists(model, obj_id) -> bool:
+    return valid_id(obj_id) and db.session.get(model, obj_id) is not None
+
+
+def _taken(model, field: str, obj, v: dict) -> dict[str, str]:
+    """{field: "taken"} when another row of ``model`` already has this value of ``field``."""
+    if not v.get(field):
+        return {}
+    other = db.session.scalar(sa.select(model.id).where(getattr(model, field) == v[field]))
+    return {field: "taken"} if other is not None and other != obj.id else {}
+
+
+def _comma_list(text) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _validate_office(obj, v: dict) -> dict[str, str]:
+    return _taken(Office, "code", obj, v)
+
+
+def _validate_category(obj, v: dict) -> dict[str, str]:
+    errors = _taken(Category, "code", obj, v)
+    kinds = _comma_list(v.get("kinds"))
+    if not kinds or any(k not in workflow.KINDS for k in kinds):
+        errors["kinds"] = "invalid_choice"
+    return errors
+
+
+def _validate_rule(obj, v: dict) -> dict[str, str]:
+    errors = {}
+    if not v.get("office_id"):
+        errors["office_id"] = "required"
+    if not all(_is_company_identifier(org) for org in _comma_list(v.get("org_numbers"))):
+        errors["org_numbers"] = "org_checksum"
+    return errors
+
+
+def _is_company_identifier(text: str) -> bool:
+    try:
+        parse_company_identifier(text)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def _validate_policy(obj, v: dict) -> dict[str, str]:
+    errors = {}
+    if v.get("unit") not in UNITS:
+        errors["unit"] = "invalid_choice"
+    if not v.get("target") or v["target"] < 1:
+        errors["target"] = "invalid_choice"
+    if not 1 <= (v.get("warn_percent") or 0) <= 99:
+        errors["warn_percent"] = "invalid_choice"
+    return errors
+
+
+def _validate_canned(obj, v: dict) -> dict[str, str]:
+    return {}  # a title and a text (the shared rules), for one office or all
+
+
+def _validate_measure(obj, v: dict) -> dict[str, str]:
+    return _taken(HandslagetMeasure, "code", obj, v)
+
+
+def _validate_report_settings(obj, v: dict) -> dict[str, str]:
+    weights = _nki_weights(v.get("nki_weights"))
+    if weights is None:
+        return {"nki_weights": "three_weights"}
+    v["nki_weights"] = weights
+    return {}
+
+
+def _nki_weights(text) -> list[float] | None:
+    """Three finite non-negative numbers, not all zero, from "1,1,1"; None if the text is not that."""
+    try:
+        weights = [float(w) for w in str(text or "").split(",") if w.strip()]
+    except ValueError:
+        return None
+    if len(weights) != 3 or not all(math.isfinite(w) and w >= 0 for w in weights) or not sum(weights):
+        return None
+    return weights
+
+
+def _validate_user(obj, v: dict) -> dict[str, str]:
+    v["email"] = (v.get("email") or "").strip().lower()
+    errors = _taken(User, "email", obj, v)
+    if v.get("role") not in ROLES:
+        errors["role"] = "invalid_choice"
+    if v.get("role") in ("officer", "lead") and not v.get("office_id"):
+        errors["office_id"] = "required"  # an officer or a lead works at an office
+    if obj.id is None and not v.get("password"):
+        errors["password"] = "required"
+    if v.get("password") and len(v["password"]) < 10:
+        errors["password"] = "too_short"
+    return errors
+
+
+VALIDATORS = {
+    "offices": _validate_office, "categories": _validate_category, "rules": _validate_rule,
+    "policies": _validate_policy, "canned": _validate_canned, "users": _validate_user,
+    "measures": _validate_measure, "report_settings": _validate_report_settings,
+}
 
 
 def test_route(user, kind: str, category_id: int | None, subject: str, description: str, org_number: str):

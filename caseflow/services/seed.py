@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..domain import workflow
 from ..domain.identifiers import luhn_check_digit
 from ..extensions import db
 from ..models import Case, Category, Office, ReportSettings, RoutingRule, User
@@ -88,7 +89,9 @@ def seed_configuration() -> dict[str, Office]:
 
 
 def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime | None = None) -> list[tuple]:
-    """Seed configuration, staff and sample cases. Returns the staff logins (email, password, role, office)."""
+    """Seed configuration, staff and ``cases`` sample cases, and a few more so that every office has a case to
+    take and every officer and the lead one of their own. Returns the staff logins (email, password, role,
+    office)."""
     rng = rng or random.Random(2035)
     now = now or datetime.now(UTC)
     offices = seed_configuration()
@@ -105,7 +108,7 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
     officers = {}
     for code, office in offices.items():
         officers[code] = add_user(f"{code}@demo.caseflow", f"Handläggare {office.name}", "officer", office)
-    add_user("lead@demo.caseflow", "Enhetschef Näringsliv", "lead", offices["naringsliv"])
+    lead = add_user("lead@demo.caseflow", "Enhetschef Näringsliv", "lead", offices["naringsliv"])
     add_user("admin@demo.caseflow", "Administratör", "admin", None)
     add_user("analyst@demo.caseflow", "Analytiker Näringsliv", "analyst", None)
     commit()
@@ -116,17 +119,7 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
         cat = rng.choice(cats)
         kind = rng.choices(["errand", "question", "complaint", "feedback"], [5, 3, 1, 1])[0]
         when = start + timedelta(seconds=rng.randrange(int((now - start).total_seconds())))
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        receipt = intake.submit_case(intake.Submission(
-            kind=kind, category_id=cat.id, org_number=_org_number(rng),
-            company_name=rng.choice(COMPANIES), contact_name=f"{first} {last}",
-            contact_email=f"{first.lower()}.{last.lower()}{i}@example.se",
-            contact_phone=f"070-{rng.randrange(1000000, 9999999)}",
-            subject=rng.choice(SAMPLE_SUBJECTS[cat.code]),
-            description="Hej! Vi behöver hjälp med detta ärende. Se beskrivningen i ämnet.",
-            complaint_ground=rng.choice(["bemotande", "effektivitet", "information"]) if kind == "complaint" else None,
-            priority="high" if rng.random() < 0.1 else "normal",
-        ), when)
+        receipt = intake.submit_case(_sample_submission(rng, cat, kind, i), when)
         officer = officers[cat.default_office.code]
         # A realistic mix: most older cases were answered (a few late) and many closed; some wait on the
         # company; the newest are untouched, so the queue shows in-time, at-risk and breached cases.
@@ -151,7 +144,43 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
                 casework.close(officer, receipt.case_id, rng.choice(["answered", "granted", "rejected"]), closed,
                                "Ärendet är nu avslutat.")
                 _answer_survey(receipt.case_id, rng, closed + timedelta(hours=rng.randrange(1, 48)))
+    _work_for_every_login(offices, officers, lead, cats, rng, now, first_number=cases)
     return logins
+
+
+def _sample_submission(rng: random.Random, cat: Category, kind: str, i: int) -> intake.Submission:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    return intake.Submission(
+        kind=kind, category_id=cat.id, org_number=_org_number(rng),
+        company_name=rng.choice(COMPANIES), contact_name=f"{first} {last}",
+        contact_email=f"{first.lower()}.{last.lower()}{i}@example.se",
+        contact_phone=f"070-{rng.randrange(1000000, 9999999)}",
+        subject=rng.choice(SAMPLE_SUBJECTS[cat.code]),
+        description="Hej! Vi behöver hjälp med detta ärende. Se beskrivningen i ämnet.",
+        complaint_ground=rng.choice(["bemotande", "effektivitet", "information"]) if kind == "complaint" else None,
+        priority="high" if rng.random() < 0.1 else "normal",
+    )
+
+
+def _work_for_every_login(offices: dict[str, Office], officers: dict[str, User], lead: User, cats: list[Category],
+                          rng: random.Random, now: datetime, first_number: int) -> None:
+    """Every printed staff login opens a queue with something to do: each office gets an open case nobody has
+    taken yet, and its officer (and the lead, in the lead's office) one of their own, received in the last
+    day or two, wherever the random sample left none."""
+    i = first_number
+    for code, office in offices.items():
+        cat = next(c for c in cats if c.default_office_id == office.id)
+        people = [officers[code]] + ([lead] if lead.office_id == office.id else [])
+        taken = set(db.session.scalars(sa.select(Case.assignee_id).where(
+            Case.office_id == office.id, Case.status.in_(workflow.OPEN_STATUSES))))
+        for who in [None, *people]:
+            if (who.id if who else None) in taken:
+                continue
+            when = now - timedelta(hours=rng.randrange(2, 40))
+            receipt = intake.submit_case(_sample_submission(rng, cat, "errand", i), when)
+            i += 1
+            if who is not None:
+                casework.assign(who, receipt.case_id, who.id, when + timedelta(minutes=30))
 
 
 def _answer_survey(case_id: int, rng: random.Random, when: datetime) -> None:

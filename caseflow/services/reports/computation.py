@@ -26,6 +26,8 @@ once in ``domain.figures``; this computes them, per office and in total.
 - **survey**: response rate = answered / sent, by month of sending; NKI and factor indices from answers given
   in the month (whole answers only), shown only with >= ``min_answers`` respondents, else "too few", with the
   three question indices; a service factor's index over those who rated it, shown from ``min_answers`` ratings.
+  An office's figures sit beside the other offices' (a comparison), so there the threshold is
+  ``min_answers_compare`` (never below ``min_answers``); the total's is ``min_answers``.
 """
 from __future__ import annotations
 
@@ -313,12 +315,16 @@ def _survey_figures(start: datetime, end: datetime, category_id, kind) -> dict:
     for s in answered:
         for key in (str(s.office_id), "total"):
             groups[key]["answers"].append(s)
+    # An office's figures stand beside the other offices' (a comparison): they need min_answers_compare, never
+    # fewer than a figure shown alone; the total needs min_answers.
+    per_office = max(settings.min_answers, settings.min_answers_compare)
     for key, g in groups.items():
         n = len(g["answers"])
-        enough = n >= settings.min_answers
+        least = settings.min_answers if key == "total" else per_office
+        enough = n >= least
         q_idx = [metrics.question_index([getattr(s, q) for s in g["answers"]], s_scale(g)) for q in NKI_QUESTIONS]
         value = metrics.nki(q_idx, settings.nki_weights) if enough else None
-        # A factor's index is over those who rated it ("vet ej" is no rating), shown from min_answers ratings.
+        # A factor's index is over those who rated it ("vet ej" is no rating), shown from as many ratings.
         ratings = {f: [r for s in g["answers"] if (r := getattr(s, f"f_{f}")) is not None] for f in FACTORS}
         out[key] = {
             "surveys_sent": g["sent"], "surveys_answered": g["answered_of_sent"],
@@ -327,7 +333,7 @@ def _survey_figures(start: datetime, end: datetime, category_id, kind) -> dict:
             "nki": value, "nki_grade": metrics.grade(value),
             "nki_question_indices": {q: (i if enough else None) for q, i in zip(NKI_QUESTIONS, q_idx, strict=True)},
             "factor_ratings": {f: len(r) for f, r in ratings.items()},
-            "factor_indices": {f: (metrics.question_index(r, s_scale(g)) if len(r) >= settings.min_answers else None)
+            "factor_indices": {f: (metrics.question_index(r, s_scale(g)) if len(r) >= least else None)
                                for f, r in ratings.items()},
         }
     return out
