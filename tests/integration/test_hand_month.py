@@ -308,6 +308,18 @@ SWEEP_AT = at(10, 13, 17, 20)
 #   (7 ratings: shown); rättssäkerhet 28 + (6+6+4) = 44 / 11 = 4 -> 60; effektivitet 11 x 2 -> 20.
 # Sent in October (one survey per case, at its first closure, for the office closing it): A 17 (its closed
 # cases), B 12 (its closed cases); answered of those: A 7, B 3.
+# Thresholds: an office's column is compared with the others', so its NKI, question and factor indices need
+# min_answers_compare (10) respondents or ratings; only the total uses min_answers (7). A's 8 respondents are
+# too few for a comparison: its figures above are withheld in the report (EXPECTED), and shown with the
+# comparison threshold lowered to 7 (A_SURVEY_AT_SEVEN, checked by its own test).
+A_SURVEY_AT_SEVEN = {
+    "too_few_answers": False,
+    "nki": 75.0,
+    "nki_grade": "high",
+    "nki_question_indices": {"q_overall": 80.0, "q_expectations": 70.0, "q_ideal": 75.0},
+    "factor_indices": {"information": 80.0, "tillganglighet": 60.0, "bemotande": 100.0, "kompetens": None,
+                       "rattssakerhet": 50.0, "effektivitet": 20.0},
+}
 
 EXPECTED = {
     "A": {
@@ -355,12 +367,13 @@ EXPECTED = {
         "surveys_answered": 7,  # A01 A02 A07 A12 A17 A19 B09
         "response_rate": 7 / 17,
         "respondents": 8,  # those 7 and A24
-        "too_few_answers": False,
-        "nki": 75.0,
-        "nki_grade": "high",
-        "nki_question_indices": {"q_overall": 80.0, "q_expectations": 70.0, "q_ideal": 75.0},
-        "factor_indices": {"information": 80.0, "tillganglighet": 60.0, "bemotande": 100.0, "kompetens": None,
-                           "rattssakerhet": 50.0, "effektivitet": 20.0},
+        # 8 respondents < 10 needed to compare offices: withheld (the figures at 7 are in A_SURVEY_AT_SEVEN)
+        "too_few_answers": True,
+        "nki": None,
+        "nki_grade": None,
+        "nki_question_indices": {"q_overall": None, "q_expectations": None, "q_ideal": None},
+        "factor_indices": {"information": None, "tillganglighet": None, "bemotande": None, "kompetens": None,
+                           "rattssakerhet": None, "effektivitet": None},
         "factor_ratings": {"information": 8, "tillganglighet": 8, "bemotande": 7, "kompetens": 6,
                            "rattssakerhet": 8, "effektivitet": 8},
     },
@@ -617,6 +630,23 @@ def test_the_json_export_and_a_frozen_snapshot_give_the_same_hand_computed_figur
     problems += _differences(json.loads(client.get("/reports/export.json?month=2026-10").data), hand_month,
                              "json (published)")
     assert not problems, "\n" + "\n".join(problems)
+
+
+def test_an_office_shows_its_hand_computed_survey_figures_once_the_comparison_threshold_allows(hand_month):
+    """A's 8 respondents are withheld at the default comparison threshold (10); at 7 its figures appear."""
+    from caseflow.models import ReportSettings
+
+    a = str(hand_month.office_ids["A"])
+    assert reports.compute(OCTOBER)["offices"][a]["nki"] is None
+    settings = db.session.get(ReportSettings, 1)
+    settings.min_answers_compare = 7
+    db.session.commit()
+    figures = reports.compute(OCTOBER)
+    problems = [f"A.{key}: expected {want!r}, got {figures['offices'][a].get(key)!r}"
+                for key, want in A_SURVEY_AT_SEVEN.items() if not _same(figures["offices"][a].get(key), want)]
+    assert not problems, "\n" + "\n".join(problems)
+    b = figures["offices"][str(hand_month.office_ids["B"])]
+    assert b["too_few_answers"] and b["nki"] is None  # 3 respondents: still too few
 
 
 def test_the_case_facts_behind_the_month(hand_month):

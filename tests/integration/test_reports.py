@@ -281,6 +281,32 @@ def test_nki_is_published_with_its_three_question_indices_and_respondents(octobe
     assert r["respondents"] == 2 and r["factor_ratings"]["bemotande"] == 2
 
 
+def test_an_office_figure_is_a_comparison_and_needs_more_respondents_than_the_total(october):
+    # One respondent at SBK (A), one at Miljö (B): the total shows from 2, an office only from the comparison's 2.
+    db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1], min_answers=2,
+                                    min_answers_compare=2, recipients=""))
+    db.session.commit()
+    rep = reports.compute(OCT)
+    sbk = rep["offices"][october["samhallsbyggnad"]]
+    assert rep["total"]["nki"] == pytest.approx(90) and not rep["total"]["too_few_answers"]
+    assert sbk["respondents"] == 1 and sbk["too_few_answers"] and sbk["nki"] is None
+    assert set(sbk["nki_question_indices"].values()) == {None} and set(sbk["factor_indices"].values()) == {None}
+    db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1], min_answers=1,
+                                    min_answers_compare=1, recipients=""))
+    db.session.commit()
+    sbk = reports.compute(OCT)["offices"][october["samhallsbyggnad"]]
+    assert sbk["nki"] == pytest.approx(100) and sbk["factor_indices"]["bemotande"] == pytest.approx(80)
+
+
+def test_a_comparison_never_needs_fewer_respondents_than_a_figure_shown_alone(october):
+    db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1], min_answers=2,
+                                    min_answers_compare=1, recipients=""))
+    db.session.commit()
+    rep = reports.compute(OCT)
+    assert rep["total"]["nki"] == pytest.approx(90)
+    assert rep["offices"][october["samhallsbyggnad"]]["nki"] is None  # 1 respondent < min_answers 2
+
+
 def test_question_indices_are_withheld_below_the_threshold_like_the_nki(october):
     r = reports.compute(OCT)["total"]  # 2 respondents, threshold 7
     assert r["nki"] is None and set(r["nki_question_indices"].values()) == {None}

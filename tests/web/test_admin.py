@@ -106,6 +106,18 @@ def test_report_settings_and_measures_are_editable_with_checked_weights(client, 
     assert db.session.get(HandslagetMeasure, m.id).target == 0.85
 
 
+def test_nki_weights_that_are_not_finite_numbers_are_refused(client, offices, make_user):
+    from caseflow.models import ReportSettings
+
+    login(client, make_user("admin"))
+    for weights in ("nan,1,1", "inf,1,1", "1,-1,1", "0,0,0", "1,1,1,1"):
+        resp = client.post("/admin/report_settings/1", data={"survey_scale": "6", "nki_weights": weights,
+                                                              "min_answers": "7", "min_answers_compare": "10"})
+        assert resp.status_code == 422 and "tre icke-negativa tal" in resp.get_data(as_text=True), weights
+    db.session.expire_all()
+    assert db.session.get(ReportSettings, 1).nki_weights == [1, 1, 1]
+
+
 def test_operations_page_shows_undelivered_mail_and_retries_it(client, app, app_config, offices, make_user, submit):
     from caseflow import create_app
     from caseflow.models import Outbox
