@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import AuditLog, Case, CompanyAccount, LoginFailure, Office, User
+from .authorization import permissions as permissions  # for the views: menus, forms shown, the first page
 from .dispatch import add_outbox
 from .errors import InvalidInput, valid_id
 from .unit import commit

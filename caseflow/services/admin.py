@@ -24,7 +24,8 @@ from ..models import (
     User,
 )
 from . import accounts, routing, snapshot
-from .errors import Forbidden, InvalidInput, NotFound, valid_id
+from .authorization import require_administrator
+from .errors import InvalidInput, NotFound, valid_id
 from .unit import commit
 
 ENTITIES = {
@@ -35,20 +36,15 @@ ENTITIES = {
 NULLABLE_FKS = {"office_id", "category_id", "default_office_id"}
 
 
-def require_admin(user) -> None:
-    if user is None or not getattr(user, "is_authenticated", False) or user.role != "admin":
-        raise Forbidden("admin only")
-
-
 def listing(user, entity: str) -> list:
-    require_admin(user)
+    require_administrator(user)
     model = ENTITIES[entity]
     order = {"rules": (RoutingRule.position, RoutingRule.id), "policies": (SlaPolicy.clock, SlaPolicy.id)}
     return list(db.session.scalars(sa.select(model).order_by(*order.get(entity, (model.id,)))))
 
 
 def get(user, entity: str, obj_id: int):
-    require_admin(user)
+    require_administrator(user)
     obj = db.session.get(ENTITIES[entity], obj_id)
     if obj is None:
         raise NotFound(entity)
@@ -57,7 +53,7 @@ def get(user, entity: str, obj_id: int):
 
 def save(user, entity: str, obj_id: int | None, values: dict, now: datetime):
     """Create (obj_id None) or update one configuration row; registers the change. Returns the row."""
-    require_admin(user)
+    require_administrator(user)
     model = ENTITIES[entity]
     obj = get(user, entity, obj_id) if obj_id else model()
     values = {k: (None if k in NULLABLE_FKS and not v else v) for k, v in values.items()}
@@ -227,7 +223,7 @@ VALIDATORS = {
 
 def test_route(user, kind: str, category_id: int | None, subject: str, description: str, org_number: str):
     """Where a sample case would go, and why: for the "test this rule" box."""
-    require_admin(user)
+    require_administrator(user)
     category = snapshot.current().category(category_id) if valid_id(category_id) else None
     ident = None
     if org_number.strip():
@@ -241,5 +237,5 @@ def test_route(user, kind: str, category_id: int | None, subject: str, descripti
 
 
 def audit_log(user, limit: int = 200) -> list[AuditLog]:
-    require_admin(user)
+    require_administrator(user)
     return list(db.session.scalars(sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)))

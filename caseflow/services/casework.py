@@ -1,4 +1,4 @@
-"""Casework: what staff do with a case. Authorization is checked here, not in the views:
+"""Casework: what staff do with a case. Every use case asks ``authorization`` first, never the views:
 an officer or lead sees and acts on the cases of their own office only; an admin on all."""
 from __future__ import annotations
 
@@ -15,8 +15,18 @@ from ..domain.workflow import IllegalTransition
 from ..extensions import db
 from ..models import AccessLog, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
 from . import attachments, routing, sla, snapshot, surveys
+from .authorization import (
+    case_holders,
+    colleagues_scope,
+    holds_cases,
+    may_link_to,
+    may_see_case,
+    office_scope,
+    require_staff,
+    sees_every_office,
+)
 from .dispatch import add_outbox
-from .errors import Conflict, Forbidden, InvalidInput, NotFound, valid_id
+from .errors import Conflict, InvalidInput, NotFound, valid_id
 from .events import record
 from .unit import commit
 
@@ -24,32 +34,11 @@ OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "r
 MESSAGE_LIMIT = 10000
 
 
-def _require_staff(user: User) -> None:
-    if user is None or not getattr(user, "is_authenticated", False) or user.role not in ("officer", "lead", "admin"):
-        raise Forbidden("staff only")
-
-
-def sees_every_office(user: User) -> bool:
-    """The rule of who sees what: an admin every office's cases, other staff their own office's."""
-    return user.role == "admin"
-
-
-def _office_scope(user: User):
-    """SQL condition limiting cases to what ``user`` may see (``_may_see`` is the same rule on a loaded case)."""
-    if sees_every_office(user):
-        return sa.true()
-    return Case.office_id == user.office_id
-
-
-def _may_see(user: User, case: Case) -> bool:
-    return sees_every_office(user) or case.office_id == user.office_id
-
-
 # The case page's reads, built once: SQLAlchemy keeps a statement's cache key on the statement, so a statement
 # made per request costs its construction and key every time (a tenth of a case page), one made here does not.
 _CASE = (sa.select(Case).options(joinedload(Case.company), joinedload(Case.assignee))  # area, office: catalog
          .where(Case.id == sa.bindparam("case_id")))
-_CASE_OF_OFFICE = _CASE.where(Case.office_id == sa.bindparam("office_id"))  # _office_scope, for non-admins
+_CASE_OF_OFFICE = _CASE.where(Case.office_id == sa.bindparam("office_id"))  # office_scope, for non-admins
 _EVENTS = (sa.select(CaseEvent).options(joinedload(CaseEvent.actor)).where(CaseEvent.case_id == sa.bindparam("case_id"))
            .order_by(CaseEvent.at, CaseEvent.id))
 _VIEWED = sa.insert(AccessLog.__table__)  # Core: no ORM bulk-insert machinery for the busiest write
@@ -57,7 +46,7 @@ _VIEWED = sa.insert(AccessLog.__table__)  # Core: no ORM bulk-insert machinery f
 
 def get_case(user: User, case_id: int) -> Case:
     """A case the user may see. Another office's case is NotFound (404), not Forbidden: no existence leak."""
-    _require_staff(user)
+    require_staff(user)
     if not valid_id(case_id):
         raise NotFound("case")
     if sees_every_office(user):
@@ -74,7 +63,7 @@ def get_case_by_reference(user: User, reference: str) -> Case:
     parsed = parse_reference(reference)
     if parsed is None:
         raise NotFound("case")
-    _require_staff(user)
+    require_staff(user)
     case_id = db.session.scalar(sa.select(Case.id).where(Case.reference == format_reference(*parsed)))
     if case_id is None:
         raise NotFound("case")
@@ -93,7 +82,7 @@ class TimelineEntry:
 def message_attachments(user: User, case: Case, entries: list[TimelineEntry]) -> dict:
     """Attachments per message id of the case's timeline ``entries``, for the case page (files hang on
     messages: none to read when the timeline shows none)."""
-    _require_staff(user)
+    require_staff(user)
     return attachments.for_messages([e.message.id for e in entries if e.message is not None])
 
 
@@ -110,9 +99,9 @@ def attachment_file(user: User, case_id: int, attachment_id: int, now: datetime 
 def record_view(user: User, case_id: int, now: datetime, what: str = "case") -> None:
     """Log that a member of staff opened the case (who read what, when). Called after the page was built, so
     the case is usually in the session already: checked in Python, no second query."""
-    _require_staff(user)
+    require_staff(user)
     case = db.session.get(Case, case_id) if valid_id(case_id) else None
-    if case is None or not _may_see(user, case):
+    if case is None or not may_see_case(user, case):
         raise NotFound("case")
     db.session.execute(_VIEWED, {"at": now, "user_id": user.id, "case_id": case.id, "what": what})
     commit()
@@ -121,7 +110,7 @@ def record_view(user: User, case_id: int, now: datetime, what: str = "case") -> 
 def timeline(user: User, case: Case) -> list[TimelineEntry]:
     """Events and messages of a case, oldest first, for staff (internal notes included). A message is shown by
     the event that registered it, so messages are read only when an event names one."""
-    _require_staff(user)
+    require_staff(user)
     events = db.session.scalars(_EVENTS, {"case_id": case.id}).all()
     ids = [ev.data["message_id"] for ev in events if ev.data and ev.data.get("message_id")]
     messages = {m.id: m for m in db.session.scalars(
@@ -228,7 +217,7 @@ def _first_response(case: Case, user: User, now: datetime) -> None:
         case.first_response_at = now
         record(case, "first_response", now, actor=user, hours=sla.response_hours(case, now))
     sla.on_public_staff_message(case, now, user)
-    if case.assignee_id is None and user.role != "admin":
+    if case.assignee_id is None and holds_cases(user):
         case.assignee_id = user.id
         record(case, "assigned", now, actor=user, assignee_id=user.id, how="by_reply")
 
@@ -325,7 +314,7 @@ def extend_statutory_deadline(user: User, case_id: int, weeks: int, reason: str,
 
 
 def clocks(user: User, case: Case) -> list[SlaClock]:
-    _require_staff(user)
+    require_staff(user)
     return sla.clocks_of(case)
 
 
@@ -386,8 +375,7 @@ def link(user: User, case_id: int, other_reference: str, kind: str, now: datetim
         raise InvalidInput({"kind": "invalid_choice"})
     parsed = parse_reference(other_reference)
     other = db.session.scalar(sa.select(Case).where(Case.reference == format_reference(*parsed))) if parsed else None
-    if other is None or (user.role != "admin" and other.office_id != user.office_id and
-                         other.office_id != case.office_id):
+    if other is None or not may_link_to(user, case, other):
         raise InvalidInput({"other_reference": "unknown_case"})
     if other.id == case.id:
         raise InvalidInput({"other_reference": "same_case"})
@@ -410,7 +398,7 @@ def links_of(user: User, case: Case, entries: list[TimelineEntry] | None = None)
     """(kind, other case) for a case, both directions, for the case page. Every link is registered by a
     "linked" event on both cases (``link`` and intake), so given the case's timeline ``entries`` without one,
     there is nothing to read."""
-    _require_staff(user)
+    require_staff(user)
     if entries is not None and not any(e.kind == "linked" for e in entries):
         return []
     out, back = [], []
@@ -434,14 +422,14 @@ def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_i
          outcome: str | None = None) -> BulkResult:
     """Assign or close many cases of the user's office at once. Cases where the action is not possible
     (another office, already closed) are skipped and reported, the rest done in one transaction."""
-    _require_staff(user)
+    require_staff(user)
     if action not in ("assign", "close"):
         raise InvalidInput({"action": "invalid_choice"})
     if action == "close" and outcome not in OUTCOMES:
         raise InvalidInput({"outcome": "invalid_choice"})
     result = BulkResult([], [])
     case_ids = [i for i in case_ids if valid_id(i)]  # anything else names no case
-    cases = db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids or [-1]), _office_scope(user))).all()
+    cases = db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids or [-1]), office_scope(user))).all()
     for case in cases:
         try:
             if action == "assign":
@@ -458,14 +446,12 @@ def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_i
 
 def canned_responses(user: User, case: Case) -> list[snapshot.CannedInfo]:
     """The texts an officer may insert in a reply: the office's own and those for every office, by title."""
-    _require_staff(user)
+    require_staff(user)
     return [c for c in snapshot.current().canned if c.office_id is None or c.office_id == case.office_id]
 
 
 def colleagues(user: User) -> list[User]:
     """Officers and leads the user may filter and assign by (their office; all for an admin)."""
-    _require_staff(user)
-    q = sa.select(User).where(User.active.is_(True), User.role.in_(("officer", "lead")))
-    if user.role != "admin":
-        q = q.where(User.office_id == user.office_id)
+    require_staff(user)
+    q = sa.select(User).where(User.active.is_(True), case_holders(), colleagues_scope(user))
     return list(db.session.scalars(q.order_by(User.name)))

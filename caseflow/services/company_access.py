@@ -22,26 +22,14 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AccountCase, AuditLog, Case, Company, CompanyAccount, CompanyGrant, CompanyInvitation
+from .authorization import require_company_access_granter, require_company_account
 from .dispatch import add_outbox
 from .errors import Forbidden, InvalidInput, NotFound, valid_id
 from .unit import commit
 
 INVITATION_DAYS = 7
 REASON_MAX = 500
-GRANTING_ROLES = ("admin", "lead")
 AUDIT_ENTITY = "company_access"
-
-
-# -- who may grant ------------------------------------------------------------------------------------------------
-def may_grant(user) -> bool:
-    """Staff who may grant and revoke company access: an administrator or a lead. Never a company account."""
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and getattr(user, "role", None) in GRANTING_ROLES)
-
-
-def require_granting_staff(user) -> None:
-    if not may_grant(user):
-        raise Forbidden("admin or lead only")
 
 
 # -- what an account sees -----------------------------------------------------------------------------------------
@@ -65,6 +53,7 @@ def cases_of(account: CompanyAccount, limit: int = 500) -> list[tuple[Case, str]
     """The cases the account may see, newest first, each with its tracking link's token."""
     from . import tracking
 
+    require_company_account(account)
     seen = [Case.id.in_(sa.select(AccountCase.case_id).where(AccountCase.account_id == account.id)),
             Case.company_id.in_(_granted_company_ids(account.id))]
     if account.verified_at is not None:
@@ -76,6 +65,7 @@ def cases_of(account: CompanyAccount, limit: int = 500) -> list[tuple[Case, str]
 
 def companies_of(account: CompanyAccount) -> list[Company]:
     """The companies whose every case the account sees: those it holds a grant for."""
+    require_company_account(account)
     return list(db.session.scalars(sa.select(Company).where(Company.id.in_(_granted_company_ids(account.id)))
                                    .order_by(Company.name, Company.id)))
 
@@ -89,6 +79,7 @@ class CompanyPage:
 
 def company_page(account: CompanyAccount, company_id: int) -> CompanyPage:
     """A company as its grant holders see it. NotFound for anyone else (the same answer as no such company)."""
+    require_company_account(account)
     if not valid_id(company_id) or _active_grant(account.id, company_id) is None:
         raise NotFound("company")
     holders = list(db.session.scalars(
@@ -135,6 +126,7 @@ def invite(account: CompanyAccount, company_id: int, email: str, now: datetime) 
     """A holder invites an address: a signed link, valid for INVITATION_DAYS, mailed through the outbox in the
     inviter's language. NotFound unless the account holds a grant for the company (so the first grant can only
     come from staff)."""
+    require_company_account(account)
     if not valid_id(company_id) or _active_grant(account.id, company_id) is None:
         raise NotFound("company")
     email = _clean_email(email)
@@ -174,6 +166,7 @@ def invitation_for_token(token: str, now: datetime) -> CompanyInvitation:
 def accept_invitation(account: CompanyAccount, token: str, now: datetime) -> CompanyGrant:
     """Accept an invitation: only by an account logged in with the verified address it was sent to
     (Forbidden otherwise), and only once — a second use, even by the same account, is refused."""
+    require_company_account(account)
     inv = invitation_for_token(token, now)
     if account.verified_at is None or account.email != inv.email:
         raise Forbidden("the invitation was sent to another address")
@@ -198,6 +191,7 @@ def accept_invitation(account: CompanyAccount, token: str, now: datetime) -> Com
 def revoke_invitation(account: CompanyAccount, invitation_id: int, now: datetime) -> CompanyInvitation:
     """The inviter withdraws an invitation: a pending one can no longer be accepted, an accepted one ends the
     grant it gave. NotFound for anyone but the inviter."""
+    require_company_account(account)
     inv = db.session.get(CompanyInvitation, invitation_id) if valid_id(invitation_id) else None
     if inv is None or inv.inviter_account_id != account.id:
         raise NotFound("invitation")
@@ -224,7 +218,7 @@ def staff_find_company(user, org_number: str) -> Company | None:
     """The company with this organisation number (or personnummer), None when it never filed a case."""
     from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
 
-    require_granting_staff(user)
+    require_company_access_granter(user)
     try:
         ident = parse_company_identifier(org_number)
     except InvalidIdentifier as exc:
@@ -234,7 +228,7 @@ def staff_find_company(user, org_number: str) -> Company | None:
 
 def staff_view(user, company_id: int) -> StaffView:
     """A company and everyone who holds or held access to all its cases, for staff who grant and revoke."""
-    require_granting_staff(user)
+    require_company_access_granter(user)
     company = db.session.get(Company, company_id) if valid_id(company_id) else None
     if company is None:
         raise NotFound("company")
@@ -269,7 +263,7 @@ def _reason(value: str | None, required: bool) -> str | None:
 def staff_grant(user, company_id: int, email: str, reason: str, now: datetime) -> CompanyGrant:
     """Staff grant an account access to every case of a company, after checking who the person is and that
     they act for the company. The reason is required; the grant is registered in the audit log."""
-    require_granting_staff(user)
+    require_company_access_granter(user)
     company = db.session.get(Company, company_id) if valid_id(company_id) else None
     if company is None:
         raise NotFound("company")
@@ -300,7 +294,7 @@ def staff_grant(user, company_id: int, email: str, reason: str, now: datetime) -
 def staff_revoke(user, grant_id: int, reason: str | None, now: datetime) -> CompanyGrant:
     """Staff end a grant at once (the reason is optional: revoking must never wait). The holder's pending
     invitations for that company die with it."""
-    require_granting_staff(user)
+    require_company_access_granter(user)
     grant = db.session.get(CompanyGrant, grant_id) if valid_id(grant_id) else None
     if grant is None:
         raise NotFound("grant")

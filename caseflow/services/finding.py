@@ -13,8 +13,15 @@ from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..extensions import db
 from ..models import Case, Company, User
-from .casework import _office_scope, _require_staff, sees_every_office
-from .errors import Forbidden, valid_id
+from .authorization import (
+    case_holders,
+    colleagues_scope,
+    office_scope,
+    require_overseer,
+    require_staff,
+    sees_every_office,
+)
+from .errors import valid_id
 
 
 @dataclass
@@ -63,14 +70,14 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
                      now: datetime | None) -> tuple[sa.Select, dict]:
     """The queue's statement and its parameters. One statement per shape, scope and filter, built once: the
     user, the instant and the limit are parameters (SQLAlchemy keeps a statement's cache key on it)."""
-    _require_staff(user)
+    require_staff(user)
     filt = filt or QueueFilter()
     everything = sees_every_office(user)
     key = (shape, everything, filt.mine, filt.unassigned, filt.at_risk, filt.breached)
     stmt = _queue_statements.get(key)
     if stmt is None:
         q = _QUEUE_SHAPES[shape]().where(Case.status.in_(workflow.OPEN_STATUSES))
-        if not everything:  # _office_scope as a parameter
+        if not everything:  # office_scope as a parameter
             q = q.where(Case.office_id == sa.bindparam("office_id"))
         if filt.mine:
             q = q.where(Case.assignee_id == sa.bindparam("user_id"))
@@ -80,7 +87,8 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
             q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_breach_at >= sa.bindparam("now"))
         if filt.breached:
             # perf: the due bound is implied (a breach instant is never before its due) but keeps the first page an
-            # index range on ix_case_open_due: 7-14 ms -> 0.16 ms for 2,202 breached cases at a million (bench/README.md)
+            # index range on ix_case_open_due: 7-14 ms -> 0.16 ms for 2,202 breached cases at a million
+            # (bench/README.md)
             q = q.where(Case.next_breach_at < sa.bindparam("now"), Case.next_due_at < sa.bindparam("now"))
         # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's
         # size.
@@ -127,10 +135,10 @@ def _decode(cursor: str) -> tuple[datetime, int] | None:
 def search(user: User, s: Search, cursor: str | None = None, limit: int = 50,
            now: datetime | None = None) -> Page:
     """Newest first. Keyset pagination on (created_at, id): page N costs the same as page 1."""
-    _require_staff(user)
+    require_staff(user)
     now = now or datetime.now(UTC)
     q = sa.select(Case).options(joinedload(Case.company), joinedload(Case.assignee), joinedload(Case.category)) \
-        .where(_office_scope(user))
+        .where(office_scope(user))
     text = (s.text or "").strip()
     if text:
         ref = parse_reference(text)
@@ -187,20 +195,16 @@ class Overview:
 
 def lead_overview(user: User, now: datetime | None = None) -> Overview:
     """The office at a glance for its lead: open and breached cases per officer, unassigned, oldest open."""
-    _require_staff(user)
-    if user.role not in ("lead", "admin"):
-        raise Forbidden("leads only")
+    require_overseer(user)
     now = now or datetime.now(UTC)
-    open_in_scope = sa.and_(_office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
+    open_in_scope = sa.and_(office_scope(user), Case.status.in_(workflow.OPEN_STATUSES))
     rows = db.session.execute(
         sa.select(Case.assignee_id, sa.func.count(),
                   sa.func.sum(sa.case((Case.next_breach_at < now, 1), else_=0)))
         .where(open_in_scope).group_by(Case.assignee_id)
     ).all()
     per = {aid: (n, int(b or 0)) for aid, n, b in rows}
-    staff_q = sa.select(User).where(User.active.is_(True), User.role.in_(("officer", "lead")))
-    if user.role != "admin":
-        staff_q = staff_q.where(User.office_id == user.office_id)
+    staff_q = sa.select(User).where(User.active.is_(True), case_holders(), colleagues_scope(user))
     staff = db.session.scalars(staff_q.order_by(User.name)).all()
     load = [OfficerLoad(u, *per.get(u.id, (0, 0))) for u in staff]
     oldest = list(db.session.scalars(sa.select(Case).options(joinedload(Case.assignee))

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import ApiToken, Case, IdempotencyKey, Message, User
 from ..models.api import SCOPES
 from . import intake, sla, snapshot
+from .authorization import is_staff, may_give_officer_token, may_see_case, require_administrator
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .rows import core
 from .unit import commit, transaction
@@ -30,7 +31,7 @@ def create_token(name: str, scopes: list[str], now: datetime, user: User | None 
     """A new token; the plain text is returned once and never stored."""
     if not name.strip() or not scopes or any(s not in SCOPES for s in scopes):
         raise InvalidInput({"scopes": "invalid_choice"})
-    if "officer" in scopes and (user is None or user.role not in ("officer", "lead", "admin")):
+    if "officer" in scopes and not may_give_officer_token(user):
         raise InvalidInput({"user": "required"})
     token = "cf_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(name=name.strip(), token_hash=_hash(token), prefix=token[:10], scopes=",".join(scopes),
@@ -81,6 +82,17 @@ def require(token: ApiToken | None, scope: str) -> ApiToken:
     return token
 
 
+def acting_user(token: ApiToken | None, session_user, scope: str, reading: bool) -> User:
+    """The staff user an API request acts as: an officer token's user (with the token's ``scope``), or, for a
+    read, a member of staff signed in with a browser session. Forbidden("no_token") (401) otherwise."""
+    if token is not None:
+        require(token, scope)
+        return token.user
+    if reading and is_staff(session_user):
+        return session_user
+    raise Forbidden("no_token")
+
+
 def submit(token: ApiToken, sub: intake.Submission, key: str | None, now: datetime) -> tuple[Case, str | None, bool]:
     """Submit a case for an integration. With an Idempotency-Key the same key returns the same case (created
     False); the same key with a different body is a conflict. Returns (case, tracking token or None, created)."""
@@ -128,8 +140,7 @@ def case_for(token: ApiToken, reference: str) -> Case:
     case = db.session.scalar(sa.select(Case).where(Case.reference == format_reference(*parsed))) if parsed else None
     if case is None:
         raise NotFound("case")
-    if token.has("officer") and token.user is not None and (
-            token.user.role == "admin" or token.user.office_id == case.office_id):
+    if token.has("officer") and token.user is not None and may_see_case(token.user, case):
         return case
     if token.has("read-own") and case.api_token_id == token.id:
         return case
@@ -160,18 +171,14 @@ def _iso(t):
 
 
 def tokens_for_admin(user) -> list[ApiToken]:
-    from .admin import require_admin
-
-    require_admin(user)
+    require_administrator(user)
     return list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.created_at.desc())))
 
 
 def admin_create_token(user, name: str, scopes: list[str], staff_email: str, now: datetime) -> str:
     """An administrator creates a token (audited); the plain token is shown once."""
     from ..models import AuditLog
-    from .admin import require_admin
-
-    require_admin(user)
+    require_administrator(user)
     staff = None
     if staff_email.strip():
         staff = db.session.scalar(sa.select(User).where(User.email == staff_email.strip().lower()))
@@ -186,9 +193,7 @@ def admin_create_token(user, name: str, scopes: list[str], staff_email: str, now
 
 def admin_deactivate_token(user, token_id: int, now: datetime) -> None:
     from ..models import AuditLog
-    from .admin import require_admin
-
-    require_admin(user)
+    require_administrator(user)
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("token")

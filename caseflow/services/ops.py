@@ -33,9 +33,9 @@ def overview(user) -> dict:
 
     from ..models import Outbox
     from ..models.outbox import FAILED, PENDING
-    from .admin import require_admin
+    from .authorization import require_administrator
 
-    require_admin(user)
+    require_administrator(user)
     counts = dict(db.session.execute(sa.select(Outbox.status, sa.func.count()).group_by(Outbox.status)).all())
     stale = datetime.now(UTC) - timedelta(seconds=current_app.config["OUTBOX_RETRY_AFTER_SECONDS"])
     dead = list(db.session.scalars(sa.select(Outbox).where(Outbox.status == FAILED)
@@ -61,12 +61,12 @@ def retry_outbox_row(user, outbox_id: int) -> None:
     by itself."""
     from ..models import Outbox
     from ..models.outbox import PENDING, SENT
-    from .admin import require_admin
+    from .authorization import require_administrator
     from .dispatch import dispatch_after_commit
     from .errors import NotFound
     from .unit import transaction
 
-    require_admin(user)
+    require_administrator(user)
     with transaction():
         row = db.session.get(Outbox, outbox_id)
         if row is None:

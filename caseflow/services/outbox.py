@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Case, Message, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
 from . import mail, snapshot, tracking
+from .authorization import office_leads
 from .unit import transaction
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
         return [assignee.email if assignee else office.email], "sv"
     if audience == "leads":
         leads = db.session.scalars(sa.select(User.email).where(
-            User.office_id == case.office_id, User.role == "lead", User.active.is_(True))).all()
+            User.office_id == case.office_id, office_leads(), User.active.is_(True))).all()
         return (list(leads) or [office.email]), "sv"
     raise ValueError(f"unknown audience {audience!r}")
 

@@ -13,7 +13,7 @@ from flask import current_app
 from ..domain import workflow
 from ..extensions import db
 from ..models import AuditLog, Case, Message, Survey
-from .admin import require_admin
+from .authorization import require_administrator
 from .events import record
 from .unit import commit
 
@@ -53,7 +53,7 @@ def gallring(now: datetime, batch: int = 500) -> int:
 
 def export_for_email(user, email: str, now: datetime) -> dict:
     """Everything held about a contact e-mail (GDPR art. 15), for an administrator; the export is audited."""
-    require_admin(user)
+    require_administrator(user)
     email = (email or "").strip().lower()
     cases = db.session.scalars(sa.select(Case).where(Case.contact_email == email).order_by(Case.created_at)).all()
     out = {"email": email, "exported_at": now.isoformat(), "cases": []}

@@ -9,6 +9,7 @@ from ..domain.identifiers import CompanyIdentifier
 from ..extensions import db
 from ..models import Case, Office, User
 from . import snapshot
+from .authorization import case_holders, first_to_route_to
 
 
 def entry_office_id() -> int:
@@ -31,7 +32,7 @@ def decide(kind: str, category: snapshot.CategoryInfo | None, subject: str, desc
 
 
 # Who works an office's cases: its active officers and leads. Statements built once (their cache keys kept).
-_OF_OFFICE = (User.office_id == sa.bindparam("office_id"), User.role.in_(("officer", "lead")), User.active.is_(True))
+_OF_OFFICE = (User.office_id == sa.bindparam("office_id"), case_holders(), User.active.is_(True))
 _OFFICERS = sa.select(User).where(*_OF_OFFICE).order_by(User.id)
 _OFFICER_NAMES = sa.select(User.id, User.name).where(*_OF_OFFICE).order_by(User.id)
 
@@ -50,7 +51,7 @@ def pick_assignee(office_id: int, strategy: str) -> User | None:
     least_open (the officer with the fewest open cases; ties to the lowest id)."""
     if strategy not in ("round_robin", "least_open"):
         return None
-    officers = [u for u in officers_of(office_id) if u.role == "officer"] or officers_of(office_id)
+    officers = [u for u in officers_of(office_id) if first_to_route_to(u)] or officers_of(office_id)
     if not officers:
         return None
     if strategy == "round_robin":

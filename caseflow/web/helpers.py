@@ -326,4 +326,6 @@ def current_account_id() -> int | None:
     """The logged-in company account's id, if a company (not staff) is logged in."""
     from flask_login import current_user
 
-    return current_user.id if getattr(current_user, "role", None) == "company" else None
+    from ..services.accounts import permissions
+
+    return current_user.id if permissions(current_user).company_account else None

@@ -497,3 +497,22 @@ def test_an_invitation_to_an_address_that_cannot_be_one_is_refused(holder, addre
     with pytest.raises(InvalidInput):
         company_access.invite(inviter, company_id(), address, datetime.now(UTC))
     assert last_mail("company_invitation") is None
+
+
+def test_a_member_of_staff_whose_id_is_an_accounts_id_gets_nothing_of_that_account(account, victim_case, offices):
+    """The company pages' use cases refuse anyone but a company account: a staff user's id names another table's
+    row, so it must never be read as an account's id (here the two ids are equal on purpose)."""
+    from caseflow.models import User
+    from caseflow.services import company_access
+    from caseflow.services.errors import Forbidden
+
+    holder = account("vd@kanalkafeet.se")  # the victim case's contact address: the account sees that case
+    officer = User(id=holder.id, email="o@staff.test", name="O", role="officer",
+                   office_id=offices["samhallsbyggnad"].id)  # never added to the session
+    assert company_access.cases_of(holder)
+    for use_case in (lambda: company_access.cases_of(officer), lambda: company_access.companies_of(officer),
+                     lambda: company_access.company_page(officer, company_id()),
+                     lambda: company_access.invite(officer, company_id(), "x@kanalkafeet.se", datetime.now(UTC)),
+                     lambda: company_access.revoke_invitation(officer, 1, datetime.now(UTC))):
+        with pytest.raises(Forbidden):
+            use_case()

@@ -54,6 +54,15 @@ def test_publishing_a_month_freezes_it_and_the_page_says_so(client, submit, make
     assert "Publicerad rapport, version 1" in client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True)
 
 
+def test_a_lead_reads_reports_but_posting_a_month_publishes_nothing(client, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("lead", offices["samhallsbyggnad"]))
+    assert client.get("/reports/snapshots").status_code == 200
+    resp = client.post("/reports/snapshots", data={"month": LAST_MONTH, "label": ""})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/reports/snapshots")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MonthlyReport)) == 0
+
+
 def test_cli_build_report_is_idempotent(app, submit, make_user, offices):
     a_month_of_work(submit, make_user, offices)
     runner = app.test_cli_runner()

@@ -1,12 +1,13 @@
 """Monthly SLA report and Handslaget follow-up, in four parts: ``computation`` (the month's figures, counted in
 SQL by the definitions), ``snapshots`` (published, frozen revisions and reading a month), ``exports`` (CSV, Excel,
 JSON) and ``handslaget`` (the measures' follow-up). Each figure is defined once, in ``domain.figures``."""
-from .computation import bounds, compute, drilldown, parse_month, previous_month, require_reader
+from ..authorization import require_report_reader
+from .computation import bounds, compute, drilldown, parse_month, previous_month
 from .exports import table_rows, to_csv, to_json, to_xlsx
 from .handslaget import DEFAULT_MEASURES, handslaget, handslaget_csv, kpi_value, seed_measures, status_of
-from .snapshots import changes, freeze, has_snapshot, month_view, snapshots, stale_months, trend
+from .snapshots import changes, freeze, has_snapshot, month_view, publish, snapshots, stale_months, trend
 
 __all__ = ["DEFAULT_MEASURES", "bounds", "changes", "compute", "drilldown", "freeze", "handslaget",
-           "handslaget_csv", "has_snapshot", "kpi_value", "month_view", "parse_month", "previous_month",
-           "require_reader", "seed_measures", "snapshots", "stale_months", "status_of", "table_rows", "to_csv",
-           "to_json", "to_xlsx", "trend"]
+           "handslaget_csv", "has_snapshot", "kpi_value", "month_view", "parse_month", "previous_month", "publish",
+           "require_report_reader", "seed_measures", "snapshots", "stale_months", "status_of", "table_rows",
+           "to_csv", "to_json", "to_xlsx", "trend"]

@@ -46,14 +46,9 @@ from ...extensions import db
 from ...models import Case, CaseEvent, Office, Survey
 from ...models.survey import FACTORS, NKI_QUESTIONS
 from .. import sla, surveys
-from ..errors import Forbidden, InvalidInput
+from ..authorization import require_report_reader
+from ..errors import InvalidInput
 from ..rows import core
-
-
-def require_reader(user) -> None:
-    if user is None or not getattr(user, "is_authenticated", False) or \
-            getattr(user, "role", None) not in ("analyst", "lead", "admin"):
-        raise Forbidden("reports")
 
 
 def parse_month(text: str) -> date:
@@ -415,7 +410,7 @@ def previous_month(today: date) -> date:
 
 def drilldown(user, month: date, metric: str, office_id: int | None) -> list[Case]:
     """The cases behind a count: those with the figure's event in the month (at that office)."""
-    require_reader(user)
+    require_report_reader(user)
     kind = registry.DRILL.get(metric)
     if kind is None:
         raise InvalidInput({"metric": "invalid_choice"})

@@ -17,9 +17,10 @@ from ...domain import metrics
 from ...extensions import db
 from ...models import MonthlyReport
 from .. import surveys
+from ..authorization import require_report_publisher, require_report_reader
 from ..dispatch import add_outbox
 from ..unit import commit
-from .computation import compute, previous_month, require_reader
+from .computation import compute, previous_month
 
 
 def _digest(data: dict) -> str:
@@ -78,13 +79,19 @@ def freeze(month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, 
     return snap, True
 
 
+def publish(user, month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, bool]:
+    """``freeze`` on a person's behalf: analysts and administrators publish a month (Forbidden for others)."""
+    require_report_publisher(user)
+    return freeze(month, now, label)
+
+
 def has_snapshot(month: date) -> bool:
     return db.session.scalar(sa.select(MonthlyReport.id).where(
         MonthlyReport.month == month.strftime("%Y-%m")).limit(1)) is not None
 
 
 def snapshots(user, month: str | None = None) -> list[MonthlyReport]:
-    require_reader(user)
+    require_report_reader(user)
     q = sa.select(MonthlyReport).order_by(MonthlyReport.month.desc(), MonthlyReport.revision.desc())
     if month:
         q = q.where(MonthlyReport.month == month)
@@ -94,7 +101,7 @@ def snapshots(user, month: str | None = None) -> list[MonthlyReport]:
 def stale_months(user, snaps: list[MonthlyReport]) -> dict[str, list[dict]]:
     """Published months whose latest revision differs from the figures computed now: month -> the changes that
     publishing again would record. Computed for each month's latest revision (one month's figures each)."""
-    require_reader(user)
+    require_report_reader(user)
     out, seen = {}, set()
     for snap in snaps:  # newest revision of a month first
         if snap.month in seen:
@@ -108,7 +115,7 @@ def stale_months(user, snaps: list[MonthlyReport]) -> dict[str, list[dict]]:
 
 def month_view(user, month: date, category_id: int | None = None, kind: str | None = None) -> dict:
     """The month's figures: the frozen snapshot when one exists (and no filter is set), else computed live."""
-    require_reader(user)
+    require_report_reader(user)
     if not category_id and not kind:
         snap = _latest(month.strftime("%Y-%m"))
         if snap is not None:
@@ -119,7 +126,7 @@ def month_view(user, month: date, category_id: int | None = None, kind: str | No
 
 def trend(user, last_month: date, months: int = 12, category_id=None, kind=None) -> list[dict]:
     """The reports of the last ``months`` months (published where published), oldest first."""
-    require_reader(user)
+    require_report_reader(user)
     out, m = [], last_month
     for _ in range(months):
         out.append(month_view(user, m, category_id, kind))

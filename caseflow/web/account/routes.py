@@ -15,7 +15,7 @@ from .forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm, Re
 
 
 def _company_only():
-    if getattr(current_user, "role", None) != "company":
+    if not accounts.permissions(current_user).company_account:
         return redirect(url_for("account.login"))
     return None
 
@@ -78,7 +78,7 @@ def invitation(token: str):
         inv = company_access.invitation_for_token(token, now)
     except InvalidInput:
         return render_template("account/invitation_invalid.html"), 400
-    if getattr(current_user, "role", None) != "company":
+    if not accounts.permissions(current_user).company_account:
         if request.method == "POST":
             flash(_("Log in with the address the invitation was sent to, then open the link again."), "info")
             return redirect(url_for("account.login"))

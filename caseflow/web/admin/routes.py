@@ -53,9 +53,9 @@ _GRANTING_ENDPOINTS = {"admin.company_access", "admin.company_access_of", "admin
 @login_required
 def _admins_only():
     if request.endpoint in _GRANTING_ENDPOINTS:
-        access.require_granting_staff(current_user)  # Forbidden -> 403 page
+        access.require_company_access_granter(current_user)  # Forbidden -> 403 page
         return
-    admin.require_admin(current_user)  # Forbidden -> 403 page
+    admin.require_administrator(current_user)  # Forbidden -> 403 page
 
 
 def _fill_choices(form) -> None:

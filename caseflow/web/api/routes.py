@@ -38,13 +38,8 @@ def _authenticate():
 
 def _staff_user(scope: str = "officer"):
     """The acting staff user: an officer token's user, or (for reads) a logged-in member of staff."""
-    token = g.get("api_token")
-    if token is not None:
-        integrations.require(token, scope)
-        return token.user
-    if request.method == "GET" and getattr(current_user, "role", None) in ("officer", "lead", "admin"):
-        return current_user._get_current_object()
-    raise Forbidden("no_token")
+    return integrations.acting_user(g.get("api_token"), current_user._get_current_object(), scope,
+                                    reading=request.method == "GET")
 
 
 def _json() -> dict:

@@ -16,8 +16,8 @@ from .forms import LoginForm
 @form_view
 @limited("LOGIN_RATE_LIMIT", failures_only=True)
 def login():
-    if current_user.is_authenticated and current_user.role != "company":
-        return redirect(url_for("reports.month") if current_user.role == "analyst" else url_for("officer.queue"))
+    if current_user.is_authenticated and not accounts.permissions(current_user).company_account:
+        return redirect(_home(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -27,10 +27,14 @@ def login():
         else:
             if user is not None:
                 sessions.begin(user)
-                home = url_for("reports.month") if user.role == "analyst" else url_for("officer.queue")
-                return redirect(_safe_next(request.args.get("next")) or home)
+                return redirect(_safe_next(request.args.get("next")) or _home(user))
             form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form), (422 if form.is_submitted() else 200)
+
+
+def _home(user) -> str:
+    """The first page after signing in: the reports for those who read them and work no cases, else the queue."""
+    return url_for("reports.month") if accounts.permissions(user).lands_on_reports else url_for("officer.queue")
 
 
 @bp.post("/logout")
@@ -45,7 +49,7 @@ def logout():
 @form_view
 @limited("LOGIN_RATE_LIMIT", failures_only=True)
 def password():
-    if current_user.role == "company":  # a company account has its own page
+    if accounts.permissions(current_user).company_account:  # a company account has its own page
         return redirect(url_for("account.password"))
     return sessions.password_page("auth.password", "auth.logout_everywhere")
 

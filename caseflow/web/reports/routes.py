@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ...domain import workflow
 from ...services import catalog, reports
-from ...services.errors import InvalidInput, valid_id
+from ...services.errors import Forbidden, InvalidInput, valid_id
 from .. import form_view
 from ..charts import bar_chart, line_chart
 from ..helpers import KIND_LABELS
@@ -19,7 +19,7 @@ from .forms import FreezeForm
 @bp.before_request
 @login_required
 def _readers_only():
-    reports.require_reader(current_user)  # analysts, leads, admins; Forbidden -> 403
+    reports.require_report_reader(current_user)  # Forbidden -> 403
 
 
 def _month_arg():
@@ -126,12 +126,12 @@ def snapshots():
 @form_view
 def freeze():
     form = FreezeForm()
-    if current_user.role not in ("analyst", "admin"):
-        return redirect(url_for("reports.snapshots"))
     if form.validate_on_submit():
         try:
-            snap, created = reports.freeze(reports.parse_month(form.month.data), datetime.now(UTC),
-                                           form.label.data or "")
+            snap, created = reports.publish(current_user, reports.parse_month(form.month.data), datetime.now(UTC),
+                                            form.label.data or "")
+        except Forbidden:  # a reader who does not publish (a lead): back to the list, as before
+            return redirect(url_for("reports.snapshots"))
         except InvalidInput:
             flash(_("Write the month as YYYY-MM."), "info")
         else:
