@@ -74,11 +74,11 @@ def worker_cmd(burst: bool, cron: bool) -> None:
 @with_appcontext
 def create_user_cmd(email, name, role, office_code, password) -> None:
     """Create a staff account."""
-    from .services import accounts
+    from .services import admin
     from .services.errors import InvalidInput
 
     try:
-        accounts.create_user(email, name, password, role, office_code)
+        admin.create_user(email, name, password, role, office_code)
     except InvalidInput as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {role} {email}")

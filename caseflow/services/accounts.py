@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import AuditLog, Case, CompanyAccount, LoginFailure, Office, User
+from ..models import AuditLog, Case, CompanyAccount, LoginFailure, User
 from .authorization import permissions as permissions  # for the views: menus, forms shown, the first page
 from .dispatch import add_outbox
 from .errors import InvalidInput, valid_id
@@ -150,25 +150,6 @@ def change_password(account, current: str, new: str, address: str, now: datetime
         db.session.add(AuditLog(at=now, actor_user_id=account.id, entity="users", entity_id=account.id,
                                 action="update", changes={"password": ["***", "***"]}))  # never the value
     commit()
-
-
-def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:
-    """Create a staff account from the command line (the same rules as the admin page)."""
-    from .admin import validate
-
-    office = db.session.scalar(sa.select(Office).where(Office.code == office_code)) if office_code else None
-    if office_code and office is None:
-        raise InvalidInput({"office": "invalid_choice"})
-    user = User()
-    values = {"email": email, "name": name, "role": role, "office_id": office.id if office else None,
-              "password": password}
-    validate("users", user, values)
-    for field in ("email", "name", "role", "office_id"):
-        setattr(user, field, values[field])
-    user.set_password(password)
-    db.session.add(user)
-    commit()
-    return user
 
 
 # -- company accounts ---------------------------------------------------------------------------------------------

@@ -239,3 +239,20 @@ def test_route(user, kind: str, category_id: int | None, subject: str, descripti
 def audit_log(user, limit: int = 200) -> list[AuditLog]:
     require_administrator(user)
     return list(db.session.scalars(sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)))
+
+
+def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:
+    """Create a staff account from the command line (the same rules as the admin page)."""
+    office = db.session.scalar(sa.select(Office).where(Office.code == office_code)) if office_code else None
+    if office_code and office is None:
+        raise InvalidInput({"office": "invalid_choice"})
+    user = User()
+    values = {"email": email, "name": name, "role": role, "office_id": office.id if office else None,
+              "password": password}
+    validate("users", user, values)
+    for field in ("email", "name", "role", "office_id"):
+        setattr(user, field, values[field])
+    user.set_password(password)
+    db.session.add(user)
+    commit()
+    return user

@@ -19,8 +19,6 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2] / "caseflow"
 KNOWN_CIRCLES = {
     # create_app registers the commands (cli) and the commands build the app (cli._create_app, worker.main)
     frozenset({"caseflow", "caseflow.cli", "caseflow.worker"}),
-    # accounts.create_user checks a staff account with admin.validate; admin ends sessions through accounts
-    frozenset({"caseflow.services.accounts", "caseflow.services.admin"}),
 }
 
 
