@@ -33,9 +33,6 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     _register_security_headers(app)
     _trust_proxies(app)
-    from .cli import register_commands
-
-    register_commands(app)
     _configure_logging()
     return app
 

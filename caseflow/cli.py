@@ -1,4 +1,5 @@
-"""Command line: ``caseflow <command>`` (or ``flask --app caseflow <command>``)."""
+"""Command line: ``caseflow <command>`` (or ``flask --app caseflow <command>``: the commands are also published as
+``flask.commands`` entry points in pyproject.toml, so the app never imports this module to register them)."""
 from __future__ import annotations
 
 import os
@@ -11,12 +12,6 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import cli as migrate_cli
 
 from .config import ConfigError
-
-
-def register_commands(app: Flask) -> None:
-    """The commands on ``app.cli`` too, for ``flask --app caseflow <command>``."""
-    for cmd in COMMANDS:
-        app.cli.add_command(cmd)
 
 
 def _print_logins(logins) -> None:

@@ -14,12 +14,9 @@ import pytest
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "caseflow"
 
-# Circles that remain, each to be broken (issue 22) and then removed from here: the test fails on any other circle,
-# and on a circle listed here that no longer exists, so this list only shrinks.
-KNOWN_CIRCLES = {
-    # create_app registers the commands (cli) and the commands build the app (cli._create_app, worker.main)
-    frozenset({"caseflow", "caseflow.cli", "caseflow.worker"}),
-}
+# Circles allowed to remain (none now): the test fails on any other circle, and on a circle listed here that no longer
+# exists, so this list only shrinks.
+KNOWN_CIRCLES: set[frozenset[str]] = set()
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

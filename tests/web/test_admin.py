@@ -1,6 +1,7 @@
 """Administration: configuration rows are edited, validated with messages, and every change is audited."""
 import sqlalchemy as sa
 
+from caseflow.cli import cli
 from caseflow.extensions import db
 from caseflow.models import AuditLog, Office, SlaPolicy, User
 from tests.conftest import login
@@ -74,10 +75,10 @@ def test_rule_tester_shows_where_a_case_would_go_and_why(client, offices, make_u
 
 def test_cli_create_user_uses_the_same_rules(app, offices):
     runner = app.test_cli_runner()
-    bad = runner.invoke(args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
+    bad = runner.invoke(cli, args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
                               "--office", "miljo", "--password", "kort"])
     assert bad.exit_code != 0 and "password" in bad.output
-    ok = runner.invoke(args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
+    ok = runner.invoke(cli, args=["create-user", "--email", "a@b.se", "--name", "A", "--role", "officer",
                              "--office", "miljo", "--password", "tillräckligt långt"])
     assert ok.exit_code == 0, ok.output
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from caseflow.cli import cli
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.services import integrations
@@ -126,7 +127,7 @@ def test_openapi_document_is_valid_and_covers_every_api_route(client, app):
 
 
 def test_cli_creates_a_token_shown_once(app, offices):
-    out = app.test_cli_runner().invoke(args=["create-token", "--name", "e-tjänst", "--scopes", "submit,read-own"])
+    out = app.test_cli_runner().invoke(cli, args=["create-token", "--name", "e-tjänst", "--scopes", "submit,read-own"])
     token = out.output.strip()
     assert token.startswith("cf_")
     from caseflow.models import ApiToken
