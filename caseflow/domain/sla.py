@@ -20,6 +20,7 @@ UNITS = (WORKING_HOURS, WORKING_DAYS, CALENDAR_WEEKS)
 
 Pause = tuple[datetime, datetime | None]
 DAY = timedelta(days=1)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _week_state(cal: BusinessCalendar, spec: ClockSpec, start: datetime, ordered
         return ClockState(None, None, tuple(counted), paused=True)
     # at risk: the first instant at which the wall-clock time outside pauses reaches share x the whole
     whole = _wall_outside(cal, start, due, [(ps, min(pe, due)) for ps, pe in counted])
-    left = timedelta(microseconds=_us(whole) * spec.warn_share.numerator // spec.warn_share.denominator)
+    left = timedelta(microseconds=(whole // MICROSECOND) * spec.warn_share.numerator // spec.warn_share.denominator)
     tz = cal.tz
     t = start.astimezone(tz).replace(tzinfo=None) + left
     for ps, pe in counted:  # in the order they start
@@ -150,7 +151,7 @@ def elapsed_share(cal: BusinessCalendar, spec: ClockSpec, start: datetime, pause
         den = cal.working_time_outside(start, due, counted)
     if den <= timedelta(0):
         return Fraction(0) if num <= timedelta(0) else Fraction(10**9)
-    return Fraction(_us(num), _us(den))
+    return Fraction((num // MICROSECOND), (den // MICROSECOND))
 
 
 def _wall_outside(cal: BusinessCalendar, a: datetime, b: datetime, pauses: Sequence[Pause]) -> timedelta:
@@ -163,10 +164,6 @@ def _wall_outside(cal: BusinessCalendar, a: datetime, b: datetime, pauses: Seque
         if hi > lo:
             total -= wall_clock(cal, lo, hi)
     return total
-
-
-def _us(td: timedelta) -> int:
-    return (td.days * 86400 + td.seconds) * 1_000_000 + td.microseconds
 
 
 def is_in_time(share: Fraction) -> bool:

@@ -348,3 +348,20 @@ def test_a_correction_shows_which_published_month_would_change_and_republishing_
     db.session.refresh(first)
     assert "changes" not in first.data and first.data["total"]["received"] == 4  # never rewritten
     assert reports.stale_months(analyst, reports.snapshots(analyst)) == {}
+
+
+def test_the_snapshots_page_compares_only_the_most_recent_published_months(october, make_user, monkeypatch):
+    """Each month compared is one month's computation: the page checks a bounded number of them."""
+    import importlib
+
+    snapshot_module = importlib.import_module("caseflow.services.reports.snapshots")
+
+    analyst = make_user("analyst")
+    reports.freeze(OCT, datetime.now(UTC))
+    reports.freeze(datetime(2026, 9, 1).date(), datetime.now(UTC))
+    computed = []
+    original = snapshot_module.compute
+    monkeypatch.setattr(snapshot_module, "compute", lambda m, *a: computed.append(m) or original(m, *a))
+    monkeypatch.setattr(snapshot_module, "STALE_CHECK_MONTHS", 1)
+    assert reports.stale_months(analyst, reports.snapshots(analyst)) == {}
+    assert computed == [OCT]  # the newest published month only

@@ -5,9 +5,20 @@ from ..authorization import require_report_reader
 from .computation import bounds, compute, drilldown, parse_month, previous_month
 from .exports import table_rows, to_csv, to_json, to_xlsx
 from .handslaget import DEFAULT_MEASURES, handslaget, handslaget_csv, kpi_value, seed_measures, status_of
-from .snapshots import changes, freeze, has_snapshot, month_view, publish, snapshots, stale_months, trend
+from .snapshots import (
+           STALE_CHECK_MONTHS,
+           changes,
+           freeze,
+           has_snapshot,
+           month_view,
+           publish,
+           snapshots,
+           stale_months,
+           trend,
+)
 
-__all__ = ["DEFAULT_MEASURES", "bounds", "changes", "compute", "drilldown", "freeze", "handslaget",
+__all__ = ["DEFAULT_MEASURES", "STALE_CHECK_MONTHS", "bounds", "changes", "compute", "drilldown", "freeze",
+           "handslaget",
            "handslaget_csv", "has_snapshot", "kpi_value", "month_view", "parse_month", "previous_month", "publish",
            "require_report_reader", "seed_measures", "snapshots", "stale_months", "status_of", "table_rows",
            "to_csv", "to_json", "to_xlsx", "trend"]

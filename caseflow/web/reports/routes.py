@@ -119,7 +119,8 @@ def export(fmt: str):
 @bp.get("/snapshots")
 def snapshots():
     snaps = reports.snapshots(current_user)
-    return render_template("reports/snapshots.html", snaps=snaps, stale=reports.stale_months(current_user, snaps))
+    return render_template("reports/snapshots.html", snaps=snaps, stale=reports.stale_months(current_user, snaps),
+                           stale_checked=reports.STALE_CHECK_MONTHS)
 
 
 @bp.post("/snapshots")
