@@ -88,6 +88,18 @@ def retry_outbox_cmd() -> None:
     click.echo(f"re-dispatched {jobs.retry_outbox()} outbox rows")
 
 
+@click.command("mail-in")
+@click.option("--host", default=None, help="Address to listen on (default MAIL_IN_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="LMTP port (default MAIL_IN_PORT, 8024).")
+@with_appcontext
+def mail_in_cmd(host: str | None, port: int | None) -> None:
+    """Receive mail over LMTP from the mail server: replies thread into their cases, mail to the service's
+    address becomes a case (one process per deployment, under a supervisor)."""
+    from .mailin import serve
+
+    serve(current_app._get_current_object(), host, port)
+
+
 @click.command("sweep")
 @with_appcontext
 def sweep_cmd() -> None:
@@ -206,7 +218,7 @@ def start_embedded_scheduler(app: Flask) -> threading.Thread:
 
 
 COMMANDS = (demo_cmd, seed_demo_cmd, seed_config_cmd, create_user_cmd, create_token_cmd, worker_cmd, sweep_cmd,
-            retry_outbox_cmd, build_report_cmd, gallring_cmd)
+            retry_outbox_cmd, build_report_cmd, gallring_cmd, mail_in_cmd)
 
 
 def _create_app():

@@ -44,6 +44,14 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "caseflow <noreply@caseflow.invalid>"),
+        # Incoming mail (caseflow mail-in). Mails to a company carry the reply address svar+<token>@MAIL_REPLY_DOMAIN
+        # when it is set; a mail to MAIL_INBOUND_ADDRESS becomes a case.
+        "MAIL_REPLY_DOMAIN": (env.get("MAIL_REPLY_DOMAIN") or "").strip().lower(),
+        "MAIL_INBOUND_ADDRESS": (env.get("MAIL_INBOUND_ADDRESS") or "").strip().lower(),
+        "MAIL_IN_HOST": env.get("MAIL_IN_HOST", "127.0.0.1"),
+        "MAIL_IN_PORT": int(env.get("MAIL_IN_PORT", "8024")),
+        "MAIL_IN_MAX_BYTES": int(env.get("MAIL_IN_MAX_BYTES", str(25 * 1024 * 1024))),
+        "MAIL_IN_RATE_LIMIT": int(env.get("MAIL_IN_RATE_LIMIT", "20")),  # mails per sender and hour
         # Where the app is served: every absolute URL (links in e-mails, the API's tracking_url, the OpenAPI
         # server, Open311 discovery) is built from it, never from the request's Host header. Required in production.
         "BASE_URL": (env.get("BASE_URL") or "").rstrip("/"),

@@ -20,6 +20,7 @@ COMPLAINT_GROUNDS = (
     "information", "tillganglighet", "bemotande", "kompetens", "rattssakerhet", "effektivitet", "other",
 )
 PRIORITIES = ("normal", "high")
+CHANNELS = ("web", "email", "api", "open311")  # how a case came in: the form, a mail, the REST API, Open311
 
 # action -> {from_status: to_status}
 TRANSITIONS: dict[str, dict[str, str]] = {

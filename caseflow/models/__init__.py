@@ -4,6 +4,7 @@ from .api import ApiToken, IdempotencyKey
 from .case import Case, CaseEvent, CaseSequence, Message
 from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
 from .company import Company
+from .inbound import InboundMail
 from .login import LoginFailure
 from .org import ROLES, Category, ConfigGeneration, Office, RoutingRule, User
 from .outbox import Outbox
@@ -17,5 +18,5 @@ __all__ = [
     "AccountCase", "CompanyAccount", "CompanyGrant", "CompanyInvitation",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
-    "RoutingRule", "User", "ConfigGeneration", "CalendarSettings", "SlaClock", "SlaPolicy",
+    "RoutingRule", "User", "InboundMail", "ConfigGeneration", "CalendarSettings", "SlaClock", "SlaPolicy",
 ]

@@ -84,6 +84,11 @@ class Case(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Submitted through the API by this token ("read-own": the integration may follow its own cases).
     api_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_token.id"), index=True)
+    # How the case came in (domain.workflow.CHANNELS): web form, e-mail, REST API, Open311. Reports count per channel.
+    channel: Mapped[str] = mapped_column(sa.String(10), default="web", server_default="web")
+    # A bounce (DSN) said mail to the contact address fails: since when and what the mail server said.
+    contact_failing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_failure: Mapped[str | None] = mapped_column(sa.String(300))
 
     category: Mapped[Category | None] = relationship()
     office: Mapped[Office] = relationship()

@@ -42,6 +42,7 @@ class Submission:
     language: str = "sv"
     related_reference: str = ""  # a complaint may point to the earlier case it is about
     account_id: int | None = None  # filed while logged in: the account sees this case (and no other of the company)
+    channel: str = "web"  # workflow.CHANNELS; by e-mail the company is unknown until an officer sets it
 
 
 @dataclass
@@ -63,7 +64,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
     the clocks and events are computed from it by the same functions as everywhere else."""
     ident, category = _validate(sub)
     related = _related_case(sub, ident)
-    company_id = _company_for(ident, sub.company_name.strip())
+    company_id = _company_for(ident, sub.company_name.strip()) if ident is not None else None
     decision = _route(sub, category, ident)
 
     salt = tracking.new_salt()
@@ -78,7 +79,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
         complaint_ground=sub.complaint_ground if sub.kind == "complaint" else None,
         language=sub.language if sub.language in ("sv", "en") else "sv",
         tracking_salt=salt, tracking_token_hash=tracking.token_hash(token),
-        created_at=now, api_token_id=api_token_id,
+        created_at=now, api_token_id=api_token_id, channel=sub.channel,
     )
     office = snapshot.current().office(decision.office_id)
     assignee = routing.pick_assignee(office.id, decision.assign_strategy)
@@ -127,12 +128,16 @@ def _validate(sub: Submission) -> tuple:
         errors["category_id"] = "invalid_choice"
     elif category is not None and sub.kind in workflow.KINDS and sub.kind not in category.kind_list:
         errors["category_id"] = "kind_not_served"
+    if sub.channel not in workflow.CHANNELS:
+        errors["channel"] = "invalid_choice"
     ident = None
+    by_mail = sub.channel == "email" and not sub.org_number.strip()  # a mail names no company: the officer sets it
     try:
-        ident = parse_company_identifier(sub.org_number)
+        ident = None if by_mail else parse_company_identifier(sub.org_number)
     except InvalidIdentifier as exc:
         errors["org_number"] = f"org_{exc.code}"
-    for field in ("company_name", "contact_name", "contact_email", "subject", "description"):
+    for field in ("contact_name", "contact_email", "subject", "description",
+                  *(() if by_mail else ("company_name",))):
         if not getattr(sub, field).strip():
             errors[field] = "required"
     for field, limit in LIMITS.items():

@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import logging
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -46,6 +46,9 @@ class RenderedMail:
     text: str
     html: str
     message_id: str
+    # Reply-To (the case's reply address), In-Reply-To and References (its thread): see services.inbound
+    headers: dict = field(default_factory=dict)
+    envelope_from: str | None = None  # bounces come back to the case's reply address, so they find their case
 
 
 def render(template: str, to: str, lang: str, message_id: str, **context) -> RenderedMail:
@@ -66,6 +69,8 @@ def send(mail: RenderedMail) -> str:
         msg["Subject"] = mail.subject
         # A stable Message-ID per outbox row lets receiving systems drop a duplicate if a retry ever resends.
         msg["Message-ID"] = mail.message_id
+        for name, value in mail.headers.items():
+            msg[name] = value
     except ValueError as exc:  # a header with a line break in it (old data): the same on every try
         raise PermanentFailure("malformed_message", str(exc)) from None
     msg.set_content(mail.text)
@@ -79,7 +84,7 @@ def send(mail: RenderedMail) -> str:
         if cfg.get("MAIL_USERNAME"):
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
         try:
-            refused = smtp.send_message(msg)
+            refused = smtp.send_message(msg, from_addr=mail.envelope_from)
         except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
             _raise_if_permanent("address_refused", exc.recipients.values())
             raise

@@ -114,7 +114,7 @@ def submit(token: ApiToken, form: dict, now: datetime, idempotency_key: str | No
         contact_name=name or form["email"][:LIMITS["contact_name"]], contact_email=form["email"],
         contact_phone=form.get("phone", ""),
         subject=first_line[:200], description=description,
-        complaint_ground="other" if form.get("attribute[kind]") == "complaint" else None,
+        complaint_ground="other" if form.get("attribute[kind]") == "complaint" else None, channel="open311",
     )
     case, _tracking, _created = integrations.submit(token, sub, idempotency_key, now)
     return case

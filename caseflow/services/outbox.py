@@ -93,13 +93,28 @@ def _deliver_mail(row: Outbox) -> dict:
         p["template"], to=", ".join(to), lang=lang, message_id=mail.message_id_for(row.id),
         case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
         staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
-        survey_url=_survey_url(p.get("survey_id")),
+        survey_url=_survey_url(p.get("survey_id")), extra=p.get("extra") or {},
     )
+    _thread(rendered, case, p.get("audience", "contact"))
     how = mail.send(rendered)
     # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the
     # database; a logged one is the only copy the operator has (embedded mode), so it is kept whole.
     text = rendered.text if how == "logged" else rendered.text.replace(_token_of(case), "…")
     return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}
+
+
+def _thread(rendered: mail.RenderedMail, case: Case, audience: str) -> None:
+    """A mail to the company names the case's thread and, with a reply domain configured, its reply address
+    (also the envelope sender, so a bounce finds its case): the answer comes back into the case."""
+    from . import inbound
+
+    if audience != "contact":
+        return
+    rendered.headers["In-Reply-To"] = rendered.headers["References"] = inbound.thread_id(case)
+    reply_to = inbound.reply_address(case)
+    if reply_to:
+        rendered.headers["Reply-To"] = reply_to
+        rendered.envelope_from = reply_to
 
 
 def _survey_url(survey_id: int | None) -> str | None:
@@ -136,7 +151,7 @@ def _deliver_account_mail(row: Outbox) -> dict:
     path = _ACCOUNT_LINKS.get(p["template"], "reset")
     rendered = mail.render(p["template"], to=p["to"], lang=p.get("lang", "sv"), message_id=mail.message_id_for(row.id),
                            link=f"{base}/account/{path}/{p.get('token', '')}", login_url=f"{base}/account/login",
-                           links=links, report=report, invitation=invitation,
+                           links=links, report=report, invitation=invitation, extra=p.get("extra") or {},
                            report_url=f"{base}/reports/?month={report.month}" if report else None)
     how = mail.send(rendered)
     if how == "logged":  # embedded mode: the outbox is the only mailbox, so it keeps the mail whole

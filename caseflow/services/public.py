@@ -39,7 +39,13 @@ MESSAGE_LIMIT = 10000
 def answer(token: str, body: str, now: datetime, uploads: list | None = None) -> Message:
     """The company writes on its case, with optional attachments (registered on arrival). An answer to a
     completion request resumes the paused clocks."""
-    case = case_by_token(token)
+    return answer_case(case_by_token(token), body, now, uploads)
+
+
+def answer_case(case: Case, body: str, now: datetime, uploads: list | None = None, *, author_name: str = "",
+                via: dict | None = None) -> Message:
+    """``answer`` on a case its caller has already identified: the tracking page by its token, an e-mail reply
+    by its reply address (services.inbound). ``via`` goes on the event (the incoming mail it came in)."""
     body = (body or "").strip()
     if not body:
         raise InvalidInput({"body": "required"})
@@ -50,12 +56,13 @@ def answer(token: str, body: str, now: datetime, uploads: list | None = None) ->
     checked = attachments.validate(uploads or [])
     old = case.status
     case.status = workflow.next_status(old, "customer_message")
-    msg = Message(case=case, at=now, author_kind="company", author_name=case.contact_name, internal=False, body=body)
+    msg = Message(case=case, at=now, author_kind="company", author_name=(author_name or case.contact_name)[:120],
+                  internal=False, body=body)
     db.session.add(msg)
     db.session.flush()
     files = attachments.store(case, msg, checked, "company", now)
     record(case, "company_message", now, actor_kind="company", message_id=msg.id, status_before=old,
-           status_after=case.status, attachments=[f.filename for f in files])
+           status_after=case.status, attachments=[f.filename for f in files], **(via or {}))
     if old == workflow.AWAITING_CUSTOMER:
         sla.on_customer_answered(case, now)
     add_outbox("mail", {"template": "company_answered", "case_id": case.id, "message_id": msg.id,
