@@ -45,3 +45,10 @@ class InboundMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     # what the officer or operator needs besides: refused files, bounced addresses, auto-reply headers
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    # served as a download like an attachment (web.helpers.send_attachment)
+    content_type = "message/rfc822"
+
+    @property
+    def filename(self) -> str:
+        return f"e-post-{self.id}.eml"

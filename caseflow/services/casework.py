@@ -455,3 +455,31 @@ def colleagues(user: User) -> list[User]:
     require_staff(user)
     q = sa.select(User).where(User.active.is_(True), case_holders(), colleagues_scope(user))
     return list(db.session.scalars(q.order_by(User.name)))
+
+
+def set_company(user: User, case_id: int, org_number: str, company_name: str, now: datetime) -> Case:
+    """Name the company of a case that came without one (a mail to the service's address names none): the
+    organisation number checked as on the form, the company row made on first contact. Only while the company is
+    unknown: moving a case to another company changes who may see it, which is no correction of a field."""
+    from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
+    from . import intake
+
+    case = get_case(user, case_id)
+    if case.company_id is not None:
+        raise Conflict("company_known")
+    name = (company_name or "").strip()
+    errors = {}
+    try:
+        ident = parse_company_identifier(org_number or "")
+    except InvalidIdentifier as exc:
+        errors["org_number"] = f"org_{exc.code}"
+    if not name:
+        errors["company_name"] = "required"
+    elif len(name) > intake.LIMITS["company_name"]:
+        errors["company_name"] = "too_long"
+    if errors:
+        raise InvalidInput(errors)
+    case.company_id, case.company_name = intake.company_id_for(ident, name), name
+    record(case, "company_set", now, actor=user, org_number=ident.number, company_name=name)
+    commit()
+    return case

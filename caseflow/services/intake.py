@@ -64,7 +64,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
     the clocks and events are computed from it by the same functions as everywhere else."""
     ident, category = _validate(sub)
     related = _related_case(sub, ident)
-    company_id = _company_for(ident, sub.company_name.strip()) if ident is not None else None
+    company_id = company_id_for(ident, sub.company_name.strip()) if ident is not None else None
     decision = _route(sub, category, ident)
 
     salt = tracking.new_salt()
@@ -172,7 +172,7 @@ _BUMP = (sa.update(CaseSequence).where(CaseSequence.year == sa.bindparam("of_yea
          .values(last_number=CaseSequence.last_number + 1).returning(CaseSequence.last_number))
 
 
-def _company_for(ident, name: str) -> int:
+def company_id_for(ident, name: str) -> int:
     """The id of the company row for an identifier, created on first contact. Safe when two first submissions
     race."""
     company_id = core().execute(_COMPANY_ID, {"org_number": ident.number}).scalar()

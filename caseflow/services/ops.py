@@ -52,7 +52,9 @@ def overview(user) -> dict:
                      "started": q.started_job_registry.count}
         except Exception:  # noqa: BLE001 - Redis down is shown, not raised
             queue = {"name": current_app.config["RQ_QUEUE"], "error": "Redis unreachable"}
-    return {"outbox": counts, "dead": dead, "stuck": stuck, "queue": queue}
+    from . import inbound
+
+    return {"outbox": counts, "dead": dead, "stuck": stuck, "queue": queue, "inbound_failed": inbound.failures()}
 
 
 def retry_outbox_row(user, outbox_id: int) -> None:

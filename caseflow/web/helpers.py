@@ -35,6 +35,14 @@ OUTCOME_LABELS = {
     "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"), "referred": _l("Referred elsewhere"),
     "no_action": _l("No action needed"), "duplicate": _l("Duplicate of another case"),
 }
+# What became of an incoming mail (models.inbound.OUTCOMES)
+MAIL_OUTCOME_LABELS = {
+    "reply": _l("answer on the case"), "new_case": _l("new case"), "follow_up": _l("new case linked to this one"),
+    "auto_reply": _l("automatic reply, no action"), "bounce": _l("delivery failure report"),
+    "refused": _l("too large, the sender was told"), "rate_limited": _l("too many mails from the sender, no action"),
+    "unknown": _l("no case"), "failed": _l("failed, waiting for the mail server's retry"),
+}
+CHANNEL_LABELS = {"web": _l("Web form"), "email": _l("E-mail"), "api": _l("API"), "open311": _l("Open311")}
 EVENT_LABELS = {
     "received": _l("Case received and registered"), "routed": _l("Routed to office"),
     "public_reply": _l("Reply sent to the company"), "first_response": _l("First response given"),
@@ -50,6 +58,8 @@ EVENT_LABELS = {
     "linked": _l("Linked"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
     "clock_restarted": _l("Clock running again after the reopening"),
     "facts_corrected": _l("Stored figures corrected to the current definitions"),
+    "mail_received": _l("E-mail received and registered"), "contact_bounced": _l("Mail to the contact bounced"),
+    "company_set": _l("Company set"),
 }
 CLOCK_LABELS = {
     "first_response": _l("First response"), "acknowledgement": _l("Complaint acknowledged"),
@@ -288,7 +298,7 @@ def register(app: Flask) -> None:
         UNIT_LABELS=Labels(UNIT_LABELS), clock_view=clock_view, fl12_due=fl12_due, LINK_LABELS=Labels(LINK_LABELS),
         NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),
         current_lang=lang, due_state=due_state, queue_view_rows=queue_view_rows, render_field=render_field,
-        hidden_csrf=hidden_csrf,
+        hidden_csrf=hidden_csrf, MAIL_OUTCOME_LABELS=Labels(MAIL_OUTCOME_LABELS), CHANNEL_LABELS=Labels(CHANNEL_LABELS),
     )
 
     @app.context_processor

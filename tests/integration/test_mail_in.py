@@ -19,6 +19,7 @@ from caseflow.domain import workflow
 from caseflow.extensions import db
 from caseflow.models import Attachment, Case, CaseEvent, CaseLink, InboundMail, Message, Outbox, SlaClock
 from caseflow.services import casework, finding, inbound
+from tests.conftest import login
 
 from . import mailcorpus as corpus
 
@@ -269,7 +270,8 @@ def test_message_key_is_unique_in_the_database(app):
     db.session.rollback()
 
 
-def test_a_failure_midway_answers_4xx_keeps_nothing_half_and_the_retry_registers_once(receiver, monkeypatch, app):
+def test_a_failure_midway_answers_4xx_keeps_nothing_half_and_the_retry_registers_once(receiver, monkeypatch, app,
+                                                                                      make_user):
     from caseflow.services import intake
 
     real, calls = intake.submit_case, []
@@ -287,6 +289,10 @@ def test_a_failure_midway_answers_4xx_keeps_nothing_half_and_the_retry_registers
     failed = db.session.scalars(sa.select(InboundMail)).one()
     assert failed.outcome == "failed" and "database went away" in failed.last_error
     assert inbound.failures() == [failed]  # shown on the operations page
+    admin = make_user("admin")
+    client = app.test_client()
+    login(client, admin)
+    assert "database went away" in client.get("/admin/operations").get_data(as_text=True)
     assert deliver(receiver, mail, SERVICE, "karin@hemmabageriet.se") == 250  # the mail server's retry
     row = db.session.scalars(sa.select(InboundMail)).one()
     assert row.outcome == "new_case" and row.attempts == 2 and row.last_error is None

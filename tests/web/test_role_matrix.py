@@ -55,6 +55,9 @@ EXPECT = {
     "public.index": public(), "public.submit": public(), "public.receipt": public(), "public.track": public(),
     "public.answer": public(), "public.healthz": public(), "public.readyz": public(), "public.attachment": public(),
     "officer.attachment": staff(),
+    # the matrix's world has no incoming mail: 404 for staff who may see the case (tests/web/test_mail_original.py
+    # downloads a real one)
+    "officer.incoming_mail": staff(officer=404, lead=404, admin=404), "officer.set_company": staff(),
     "auth.login": public(), "auth.logout": public(),
     # one's own password and sessions: every account has them (a company account is sent to its own page)
     "auth.password": dict(staff_page(), analyst=OK, company=OK, other_company=OK),
@@ -135,7 +138,7 @@ def _url(rule, receipt):
               "<reference>": receipt.reference,
               "<int:obj_id>": "1", "<int:attachment_id>": "1", "<fmt>": "json", "<code>": "markupplatelse",
               "<request_id>": receipt.reference, "<token_id>": receipt.reference, "<int:token_id>": "999",
-              "<int:outbox_id>": "999999", "<int:invitation_id>": "999", "<int:grant_id>": "999",
+              "<int:outbox_id>": "999999", "<int:mail_id>": "1", "<int:invitation_id>": "999", "<int:grant_id>": "999",
               "<int:company_id>": str(_company_id(receipt))}
     url = rule.rule
     for placeholder, value in values.items():

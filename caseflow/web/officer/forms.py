@@ -102,3 +102,11 @@ class SearchForm(Form):
     category_id = SelectField(_l("Area"), coerce=int, validate_choice=False)
     assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False)
     older_than_days = IntegerField(_l("Older than (days)"), validators=[Optional(), NumberRange(min=0, max=10000)])
+
+
+class CompanyForm(Form):
+    """The company of a case that came by e-mail without one."""
+
+    org_number = StringField(_l("Organisation number (or personal identity number)"),
+                             validators=[DataRequired(message=_l("Please give the organisation number."))])
+    company_name = StringField(_l("Company name"), validators=[DataRequired(message=_l("Please give the name."))])

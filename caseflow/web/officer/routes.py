@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...domain import workflow
-from ...services import casework, catalog, finding, routing, sla
+from ...services import casework, catalog, finding, inbound, routing, sla
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view
 from ..helpers import as_int, send_attachment, uploads_from
@@ -15,6 +15,7 @@ from .forms import (
     AssignForm,
     BulkForm,
     CloseForm,
+    CompanyForm,
     CompletionForm,
     DecideForm,
     DecisionRequestForm,
@@ -34,7 +35,7 @@ CASE_FORMS = {
     "reopen_form": (ReasonForm, "reopen"), "delay_form": (ReasonForm, "delay"),
     "fl12_form": (DecisionRequestForm, "fl12"), "extend_form": (ExtendForm, "extend"),
     "assign_form": (AssignForm, "assign"), "reroute_form": (RerouteForm, "reroute"),
-    "link_form": (LinkForm, "link"),
+    "link_form": (LinkForm, "link"), "company_form": (CompanyForm, "company"),
 }
 QUEUE_FILTERS = ("mine", "unassigned", "at_risk", "breached")
 
@@ -130,7 +131,8 @@ def _case_page(case_id: int, status: int = 200, **forms):
                            calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
                            links=casework.links_of(current_user, case, timeline),
                            files=casework.message_attachments(current_user, case, timeline),
-                           canned=casework.canned_responses(current_user, case), **forms), status
+                           canned=casework.canned_responses(current_user, case),
+                           mails=inbound.mails_of(current_user, case), **forms), status
 
 
 @bp.get("/cases/<int:case_id>")
@@ -264,3 +266,19 @@ def reroute(case_id: int):
 def link(case_id: int):
     return _act(case_id, "link_form", _("The cases were linked."),
                 lambda f, now: casework.link(current_user, case_id, f.other_reference.data, f.kind.data, now))
+
+
+@bp.post("/cases/<int:case_id>/company")
+@login_required
+@form_view
+def set_company(case_id: int):
+    return _act(case_id, "company_form", _("The company was set."),
+                lambda f, now: casework.set_company(current_user, case_id, f.org_number.data, f.company_name.data,
+                                                    now))
+
+
+@bp.get("/cases/<int:case_id>/mail/<int:mail_id>.eml")
+@login_required
+def incoming_mail(case_id: int, mail_id: int):
+    """The complete original of an incoming mail (the registered document), for staff who may see the case."""
+    return send_attachment(*inbound.original_for(current_user, case_id, mail_id))
