@@ -25,6 +25,12 @@ NKI_QUESTIONS = {
     "q_expectations": ("NKI-fråga 2: motsvarade förväntningarna", "NKI question 2: met expectations"),
     "q_ideal": ("NKI-fråga 3: nära en idealisk service", "NKI question 3: close to ideal"),
 }
+CHANNELS = {  # how cases came in (domain.workflow.CHANNELS)
+    "web": ("Webbformulär", "Web form"),
+    "email": ("E-post", "E-mail"),
+    "api": ("API", "API"),
+    "open311": ("Open311", "Open311"),
+}
 FACTORS = {
     "information": ("Information", "Information"),
     "tillganglighet": ("Tillgänglighet", "Accessibility"),
@@ -70,6 +76,7 @@ def _grouped(prefix: str, labels: Mapping, sv: str, en: str, unit: str, numerato
 FIGURES: tuple[Figure, ...] = (
     Figure("received", "Mottagna ärenden", "Cases received", COUNT, drill="received", short=("Mottagna", "Received")),
     Figure("closed", "Avslutade ärenden", "Cases closed", COUNT, drill="closed", short=("Avslutade", "Closed")),
+    *_grouped("received_by_channel", CHANNELS, "Mottagna", "Received", COUNT),
     Figure("reopened", "Återöppnade ärenden", "Cases reopened", COUNT, drill="reopened"),
     Figure("reopen_rate", "Andel återöppnade", "Reopen rate", SHARE, "reopened", "closed",
            short=("Återöppnade", "Reopened")),

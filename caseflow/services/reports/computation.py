@@ -21,6 +21,8 @@ once in ``domain.figures``; this computes them, per office and in total.
   and running at the month's end did not stop in it. Published with its counts (clocks_in_time / clocks_stopped).
 - **routing misses**: reroutes away from an office in the month / cases it received in the month.
 - **complaints**: complaints received (per 100 received cases, and by ground) at the receiving office.
+- **received by channel**: the received cases by how they came in (``Case.channel``: web form, e-mail, API,
+  Open311), at the receiving office; the channels add up to **received**.
 - **delay notices**, **PBL fee reductions**, **breaches**: their events in the month (a breach withdrawn by a
   correction is not counted).
 - **survey**: response rate = answered / sent, by month of sending; NKI and factor indices from answers given
@@ -126,6 +128,7 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     durations: dict = defaultdict(lambda: defaultdict(list))
     clocks: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))  # office -> clock -> [in time, stopped]
     grounds: dict = defaultdict(lambda: defaultdict(int))
+    channels: dict = defaultdict(lambda: defaultdict(int))
 
     for ev_kind, office, n in _rows(events(
             CaseEvent.kind, CaseEvent.office_id, sa.func.count(),
@@ -143,6 +146,14 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     for office, ground, n in _rows(complaints):
         counters[str(office)]["complaints"] += n
         grounds[str(office)][ground or "other"] += n
+    # The month's received cases by how they came in, at the office that received them (the same receipt event).
+    by_channel = (sa.select(CaseEvent.office_id, Case.channel, sa.func.count())
+                  .join(CaseEvent, sa.and_(CaseEvent.case_id == Case.id, CaseEvent.at == Case.created_at,
+                                           CaseEvent.kind == "received"))
+                  .where(Case.created_at >= start, Case.created_at < end, *case_filter)
+                  .group_by(CaseEvent.office_id, Case.channel))
+    for office, channel, n in _rows(by_channel):
+        channels[str(office)][channel] += n
     for office, name, ok, n in _clock_verdicts(events, end):
         c = clocks[str(office)][name]
         c[0] += n if ok else 0
@@ -174,10 +185,11 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
     per_office = {}
     for oid in offices:
         per_office[oid] = _figures(counters[oid], cases_by[oid], durations[oid], clocks[oid], grounds[oid],
-                                   backlog.get(oid, []), survey.get(oid))
+                                   backlog.get(oid, []), survey.get(oid), channels[oid])
     total = _figures(
         _sum(counters.values()), _union(cases_by.values()), _concat(durations.values()), _merge_clocks(clocks),
-        _sum(grounds.values()), [a for ages in backlog.values() for a in ages], survey.get("total"))
+        _sum(grounds.values()), [a for ages in backlog.values() for a in ages], survey.get("total"),
+        _sum(channels.values()))
     return {"month": month.strftime("%Y-%m"), "definitions_version": metrics.DEFINITIONS_VERSION,
             "filters": {"category_id": category_id, "kind": kind}, "offices": per_office, "office_names": offices,
             "total": total}
@@ -339,7 +351,7 @@ def s_scale(group) -> int:
     return group["answers"][0].scale if group["answers"] else 6
 
 
-def _figures(counts, case_sets, durs, clock_counts, grounds, backlog_ages, survey) -> dict:
+def _figures(counts, case_sets, durs, clock_counts, grounds, backlog_ages, survey, channels) -> dict:
     closed, reopened = len(case_sets.get("closed", ())), len(case_sets.get("reopened", ()))
     per_clock = {name: clock_counts.get(name, (0, 0)) for name in (*registry.CLOCKS, *clock_counts)}
     within = {name: metrics.share(ok, n) for name, (ok, n) in per_clock.items()}
@@ -363,6 +375,7 @@ def _figures(counts, case_sets, durs, clock_counts, grounds, backlog_ages, surve
         "complaints_per_100": (100 * counts.get("complaints", 0) / counts["received"])
         if counts.get("received") else None,
         "complaints_by_ground": dict(grounds),
+        "received_by_channel": {c: channels.get(c, 0) for c in registry.CHANNELS},
         "delay_notices": counts.get("delay_notices", 0), "fee_reductions": counts.get("fee_reductions", 0),
     }
     figures.update(survey or {"surveys_sent": 0, "surveys_answered": 0, "response_rate": None, "respondents": 0,
