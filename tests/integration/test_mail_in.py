@@ -390,3 +390,38 @@ def test_the_rate_limit_forgets_after_an_hour(app, offices):
                                    received_at=now - timedelta(minutes=61), detail={}))
     db.session.commit()
     assert inbound._over_rate_limit("a@b-ab.se", now, 0) is False
+
+
+def test_caseflow_mail_in_runs_as_its_own_process_and_makes_a_case(app, offices, app_config, tmp_path):
+    """The production command: `caseflow mail-in` in a process of its own, on the test's database, fed by LMTP."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret-key",
+           "BASE_URL": "http://localhost", "CASEFLOW_ENV": "development", "MAIL_REPLY_DOMAIN": REPLY_DOMAIN,
+           "MAIL_INBOUND_ADDRESS": SERVICE, "UPLOAD_DIR": str(tmp_path / "up"), "REDIS_URL": ""}
+    caseflow = str(Path(sys.executable).with_name("caseflow"))
+    proc = subprocess.Popen([caseflow, "mail-in", "--port", str(port)], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        end = time.time() + 30
+        while time.time() < end:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        mail = corpus.latin1_new_mail("ali@hassan-bygg.se", SERVICE, "Bygglov för carport", "Hur ansöker jag?")
+        with smtplib.LMTP("127.0.0.1", port) as lmtp:
+            assert lmtp.sendmail("ali@hassan-bygg.se", [SERVICE], mail.as_bytes(policy=policy.SMTP)) == {}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    db.session.rollback()
+    case = db.session.scalars(sa.select(Case)).one()
+    assert case.channel == "email" and case.category.code == "bygglov" and case.kind == "errand"
+    assert proc.returncode == 0, err.decode()[-2000:]
