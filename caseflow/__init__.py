@@ -112,9 +112,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .web import helpers
+    from .web import helpers, promises
 
     helpers.register(app)
+    promises.register(app)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Case, Message, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
-from . import mail, snapshot, tracking
+from . import mail, promises, snapshot, tracking
 from .authorization import office_leads
 from .unit import transaction
 
@@ -43,7 +43,7 @@ def deliver(outbox_id: int, now: datetime | None = None) -> str:
         row.attempts += 1
         try:
             handler = _HANDLERS[row.topic]
-            row.result = handler(row)
+            row.result = handler(row, now)
             row.status, row.sent_at, row.last_error, row.retry_at = SENT, now, None, None
         except mail.PermanentFailure as exc:
             log.warning("outbox %s can never be delivered (%s): dead letter", row.id, exc.reason)
@@ -78,13 +78,14 @@ def _recipients(case: Case, audience: str) -> tuple[list[str], str]:
     raise ValueError(f"unknown audience {audience!r}")
 
 
-def _deliver_mail(row: Outbox) -> dict:
+def _deliver_mail(row: Outbox, now: datetime) -> dict:
     p = row.payload
     if not p.get("case_id"):
         return _deliver_account_mail(row)
     case = db.session.get(Case, p["case_id"])
     message = db.session.get(Message, p["message_id"]) if p.get("message_id") else None
-    to, lang = _recipients(case, p.get("audience", "contact"))
+    audience = p.get("audience", "contact")
+    to, lang = _recipients(case, audience)
     to = [addr for addr in to if addr]
     if not to:
         return {"via": "skipped", "reason": "no recipient"}
@@ -94,8 +95,9 @@ def _deliver_mail(row: Outbox) -> dict:
         case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
         staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
         survey_url=_survey_url(p.get("survey_id")), extra=p.get("extra") or {},
+        outlook=promises.for_mail(case, p["template"], now) if audience == "contact" else None,
     )
-    _thread(rendered, case, p.get("audience", "contact"))
+    _thread(rendered, case, audience)
     how = mail.send(rendered)
     # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the
     # database; a logged one is the only copy the operator has (embedded mode), so it is kept whole.

@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
-from ...services import accounts, catalog, intake, ops, public, surveys
+from ...domain.promises import RECEIVED
+from ...services import accounts, catalog, intake, ops, promises, public, surveys
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view, limited
 from ..helpers import as_int, current_account_id, send_attachment, uploads_from
@@ -17,7 +18,7 @@ from .forms import AnswerForm, EmailForm, SubmitForm, SurveyForm
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html")
+    return render_template("public/index.html", general=promises.general(datetime.now(UTC)))
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -54,7 +55,8 @@ def receipt():
     if not data:
         return redirect(url_for("public.index"))
     g.no_store = True
-    return render_template("public/receipt.html", reference=data["reference"],
+    case, outlook = promises.for_token(data["token"], datetime.now(UTC), RECEIVED)
+    return render_template("public/receipt.html", reference=data["reference"], case=case, outlook=outlook,
                            track_url=external_url("public.track", token=data["token"]))
 
 
@@ -64,10 +66,10 @@ def track(token: str):
 
 
 def _track_page(token: str, form, status: int = 200):
-    case = public.case_by_token(token)  # NotFound -> the same 404 for any wrong token
+    case, outlook = promises.for_token(token, datetime.now(UTC))  # NotFound -> the same 404 for any wrong token
     g.no_store = True
     return render_template("public/track.html", case=case, messages=public.public_messages(case), form=form,
-                           token=token, files=public.message_attachments(case)), status
+                           token=token, files=public.message_attachments(case), outlook=outlook), status
 
 
 @bp.post("/track/<token>")
