@@ -91,3 +91,17 @@ def general(now: datetime) -> General:
         if c.statutory in sla.PBL_WEEKS:
             out.append(PromiseGroup(None, c, [], sla.PBL_WEEKS[c.statutory]))
     return General(headline, due, out)
+
+
+def general_in_working_hours() -> tuple[rules.PolicyFact | None, float | None]:
+    """The general first-response promise and the working hours it stands for as a line on the report's chart of
+    first-response times: an hour clock's target; a day clock's days times the hours of a full working day of
+    the configured calendar; None for a week clock (or no general promise)."""
+    head = rules.general_promise(_facts(snapshot.current()))
+    if head is None or head.unit == clock_rules.CALENDAR_WEEKS:
+        return head, None
+    if head.unit == clock_rules.WORKING_HOURS:
+        return head, float(head.target)
+    day = max(((datetime.combine(datetime.min, end) - datetime.combine(datetime.min, start)).total_seconds() / 3600
+               for _wd, start, end in sla.calendar().hours), default=0.0)
+    return head, head.target * day

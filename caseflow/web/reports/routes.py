@@ -5,13 +5,14 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...domain import workflow
-from ...services import catalog, reports
+from ...services import catalog, promises, reports
 from ...services.errors import Forbidden, InvalidInput, valid_id
 from .. import form_view
 from ..charts import bar_chart, line_chart
 from ..helpers import KIND_LABELS
 from ..i18n import gettext as _
 from ..i18n import lang
+from ..promises import duration
 from . import bp
 from .forms import FreezeForm
 
@@ -51,9 +52,12 @@ def month():
 
 def _charts(rep):
     names = rep["office_names"]
+    head, target = promises.general_in_working_hours()  # the configured promise, never a number written here
+    label = _("Promise: %(duration)s = %(hours)s h", duration=duration(head.unit, head.target),
+              hours=format(target, "g")) if target is not None else ""
     fr_chart = bar_chart(_("Median first response per office (working hours)"),
                          [(names[o], rep["offices"][o]["first_response_median_h"]) for o in names],
-                         unit=" h", target=18, target_label=_("Promise: 2 working days = 18 h"))
+                         unit=" h", target=target, target_label=label)
     share_chart = bar_chart(_("Share within target per office (percent)"),
                             [(names[o], None if rep["offices"][o]["within_target"] is None
                               else round(100 * rep["offices"][o]["within_target"], 1)) for o in names], unit=" %")
