@@ -186,6 +186,8 @@ def test_every_mail_to_the_company_says_what_happens_next(client, category, make
     reply = mail_text(case, "reply")
     assert "Vill du svara eller lägga till något skriver du på ärendesidan." in reply
     assert f"Vi beslutar senast {day_words(clock(case, 'resolution').due_at)}" in reply
+    casework.send_delay_notice(officer, case.id, "Vi väntar på ett yttrande från polisen.", now)
+    assert f"Vi beslutar senast {day_words(clock(case, 'resolution').due_at)}" in mail_text(case, "delay_notice")
     casework.request_completion(officer, case.id, "Vilken yta?", now)
     assert "Svara på vår fråga på ärendesidan." in mail_text(case, "completion_request")
     casework.decide(officer, case.id, "granted", "Ni får upplåta ytan.", now)
