@@ -58,6 +58,36 @@ def allowed_actions(status: str) -> frozenset[str]:
     return frozenset(action for action, moves in TRANSITIONS.items() if status in moves)
 
 
+# The case page's actions that change no status, and the statuses they need (the services refuse otherwise).
+STATUS_KEEPING_ACTIONS: dict[str, tuple[str, ...]] = {
+    "claim": tuple(TRANSITIONS["assign"]),  # assign to oneself
+    "reroute": OPEN_STATUSES,
+    "delay_notice": OPEN_STATUSES,  # FL 11 §
+    "fl12": (NEW, ASSIGNED, IN_PROGRESS, AWAITING_CUSTOMER),  # FL 12 §: not once decided
+    "extend": OPEN_STATUSES,  # PBL 9:27, once, while the statutory clock runs
+    "link": STATUSES,
+}
+# What the case page shows at once; every other offered action sits in its "more actions" menu.
+PRIMARY_ACTIONS = ("reply", "claim", "request_completion", "decide", "close", "note")
+
+
+def case_actions(status: str, *, assigned_to_me: bool = False, decided: bool = False, fl12_requested: bool = False,
+                 statutory_extendable: bool = False) -> frozenset[str]:
+    """Every action the case page may offer on a case: the transitions of ``allowed_actions`` and the actions that
+    change no status, each where its facts allow it — claiming where the case is not the user's already, a
+    request for a decision (FL 12 §) once and never after a decision, the statutory extension (PBL 9:27) while
+    ``statutory_extendable`` (a running PBL clock not yet extended)."""
+    conditions = {"claim": not assigned_to_me, "fl12": not (decided or fl12_requested),
+                  "extend": statutory_extendable}
+    extra = {a for a, statuses in STATUS_KEEPING_ACTIONS.items() if status in statuses and conditions.get(a, True)}
+    return allowed_actions(status) | extra
+
+
+def close_asks_outcome(status: str) -> bool:
+    """Closing asks for an outcome unless the case was decided: then the decision's outcome is the outcome."""
+    return status != DECIDED
+
+
 def waiting_intervals(transitions) -> list[tuple]:
     """The intervals in which the case waited on the company (status ``awaiting_customer``), from its status
     changes ``(at, status_after)`` in time order. A wait still going at the end is ``(start, None)``."""

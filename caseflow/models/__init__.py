@@ -2,7 +2,7 @@
 from .account import AccountCase, CompanyAccount, CompanyGrant, CompanyInvitation
 from .api import ApiToken, IdempotencyKey
 from .case import Case, CaseEvent, CaseSequence, Message
-from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink
+from .casework import AccessLog, Attachment, AuditLog, CannedResponse, CaseLink, CaseView
 from .company import Company
 from .inbound import InboundMail
 from .login import LoginFailure
@@ -16,7 +16,7 @@ __all__ = [
     "AccessLog", "LoginFailure",
     "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
     "AccountCase", "CompanyAccount", "CompanyGrant", "CompanyInvitation",
-    "Attachment", "AuditLog", "CannedResponse", "CaseLink",
+    "Attachment", "AuditLog", "CannedResponse", "CaseLink", "CaseView",
     "ROLES", "Case", "CaseEvent", "CaseSequence", "Category", "Company", "Message", "Office", "Outbox",
     "RoutingRule", "User", "InboundMail", "ConfigGeneration", "CalendarSettings", "SlaClock", "SlaPolicy",
 ]

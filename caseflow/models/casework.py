@@ -64,6 +64,16 @@ class AuditLog(db.Model):
     actor = relationship("User")
 
 
+class CaseView(db.Model):
+    """When a member of staff last opened a case: one row per person and case, moved forward on every view. The
+    queue compares it with the case's events to mark what changed since (the company answered, a new file,
+    reassigned to them); the access log keeps every view."""
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), primary_key=True)
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AccessLog(db.Model):
     """Every time a member of staff opens a case or one of its files: who read what, and when."""
 

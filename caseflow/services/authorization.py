@@ -84,6 +84,13 @@ def may_see_case(user, case: Case) -> bool:
     return getattr(user, "role", None) in STAFF and (sees_every_office(user) or case.office_id == user.office_id)
 
 
+def may_learn_where_it_went(user, sent_from_office_ids) -> bool:
+    """A case sent on from the user's office (``sent_from_office_ids``: the offices it was rerouted from) may be
+    named to them with the office it went to, nothing more: the officer who had it open is told where it is
+    now. An office that never held it learns nothing (404)."""
+    return is_staff(user) and getattr(user, "office_id", None) in set(sent_from_office_ids)
+
+
 def may_link_to(user, case: Case, other: Case) -> bool:
     """A case may be linked to one of the user's office or of the case's own office (any, for an admin)."""
     return sees_every_office(user) or other.office_id in (user.office_id, case.office_id)

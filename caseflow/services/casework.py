@@ -13,12 +13,13 @@ from ..domain.identifiers import format_reference, parse_reference
 from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
 from ..extensions import db
-from ..models import AccessLog, Case, CaseEvent, CaseLink, Message, Office, SlaClock, User
+from ..models import AccessLog, Case, CaseEvent, CaseLink, CaseView, Message, Office, SlaClock, User
 from . import attachments, routing, sla, snapshot, surveys
 from .authorization import (
     case_holders,
     colleagues_scope,
     holds_cases,
+    may_learn_where_it_went,
     may_link_to,
     may_see_case,
     office_scope,
@@ -104,7 +105,21 @@ def record_view(user: User, case_id: int, now: datetime, what: str = "case") -> 
     if case is None or not may_see_case(user, case):
         raise NotFound("case")
     db.session.execute(_VIEWED, {"at": now, "user_id": user.id, "case_id": case.id, "what": what})
+    if what == "case":
+        _mark_seen(user.id, case.id, now)
     commit()
+
+
+def _mark_seen(user_id: int, case_id: int, now: datetime) -> None:
+    """Staged: move the person's "last viewed" of the case to ``now`` (one row per person and case; the queue's
+    markers compare the case's events with it). An upsert, so two tabs opening the case at once cannot clash."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(CaseView.__table__).values(user_id=user_id, case_id=case_id, viewed_at=now)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=["user_id", "case_id"],
+                                                  set_={"viewed_at": stmt.excluded.viewed_at}))
 
 
 def timeline(user: User, case: Case) -> list[TimelineEntry]:
@@ -190,9 +205,14 @@ def _close(user: User, case: Case, outcome: str, now: datetime, comment: str) ->
                case=case, at=now)
 
 
-def close(user: User, case_id: int, outcome: str, now: datetime, comment: str = "") -> Case:
-    """Close the case with an outcome; the company is told by mail."""
+def close(user: User, case_id: int, outcome: str | None, now: datetime, comment: str = "") -> Case:
+    """Close the case with an outcome; the company is told by mail. A decided case closes with its decision's
+    outcome when none is given (the page does not ask for it again: ``workflow.close_asks_outcome``)."""
     case = get_case(user, case_id)
+    if not outcome and not workflow.close_asks_outcome(case.status):
+        outcome = case.outcome
+    if not outcome:
+        raise InvalidInput({"outcome": "outcome_required"})
     _close(user, case, outcome, now, comment)
     commit()
     return case
@@ -311,6 +331,37 @@ def extend_statutory_deadline(user: User, case_id: int, weeks: int, reason: str,
     sla.extend_pbl(case, weeks, reason, now, user)
     commit()
     return case
+
+
+def page_actions(user: User, case: Case, case_clocks: list[SlaClock]) -> frozenset[str]:
+    """The actions the case page offers the user on ``case`` (``workflow.case_actions`` with the case's facts):
+    claiming only for someone who may hold cases and does not hold this one."""
+    require_staff(user)
+    extendable = any(c.name == sla.PBL and c.stopped_at is None and not c.extension_weeks for c in case_clocks)
+    return workflow.case_actions(
+        case.status, assigned_to_me=case.assignee_id == user.id or not holds_cases(user),
+        decided=case.decided_at is not None, fl12_requested=case.fl12_requested_at is not None,
+        statutory_extendable=extendable)
+
+
+@dataclass
+class Whereabouts:
+    reference: str
+    office_id: int
+
+
+def where_it_went(user: User, case_id: int) -> Whereabouts:
+    """For the old address of a case the user's office sent on (rerouted): its reference and the office that
+    holds it now, nothing else. NotFound for anyone else, as for a case that does not exist."""
+    require_staff(user)
+    if not valid_id(case_id):
+        raise NotFound("case")
+    sent_from = db.session.scalars(sa.select(CaseEvent.data).where(
+        CaseEvent.case_id == case_id, CaseEvent.kind == "rerouted")).all()
+    if not may_learn_where_it_went(user, [d.get("from_office_id") for d in sent_from if d]):
+        raise NotFound("case")
+    row = db.session.execute(sa.select(Case.reference, Case.office_id).where(Case.id == case_id)).one()
+    return Whereabouts(row.reference, row.office_id)
 
 
 def clocks(user: User, case: Case) -> list[SlaClock]:

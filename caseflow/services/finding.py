@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, load_only
 from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..extensions import db
-from ..models import Case, Company, User
+from ..models import Attachment, Case, CaseEvent, CaseView, Company, User
+from ..models.types import UTCDateTime
 from .authorization import (
     case_holders,
     colleagues_scope,
@@ -49,9 +50,40 @@ def queue(user: User, filt: QueueFilter | None = None, limit: int = 100, now: da
 
 def queue_rows(user: User, filt: QueueFilter | None = None, limit: int = 100,
                now: datetime | None = None) -> list[sa.Row]:
-    """``queue`` as plain rows for the officer's page (the busiest page: no ORM objects to build): the case's
-    columns of ``_QUEUE_COLUMNS`` by name, and ``org_number``, ``is_personal``, ``assignee_name``."""
-    return list(db.session.execute(*_queue_statement("rows", user, filt, limit, now)))
+    """The officer's queue page (the busiest page: plain rows, no ORM objects to build), in three parts read by one
+    statement:
+
+    1. cases that changed for the user since they last opened them (``CaseView``): the company answered, sent a
+       file, or someone else assigned the case to them — first, each with its markers (``answered``,
+       ``new_file``, ``reassigned``). Marked are the user's own cases and the unassigned ones (nobody else is
+       looking at those), never a colleague's;
+    2. the rest by urgency: a running clock by its due instant, a case without one (waiting on the company,
+       decided, or a kind without a promise) by the instant it was received — so a case open since August comes
+       before this week's deadlines instead of sinking below every clock for ever.
+
+    Each row has the case's columns of ``_QUEUE_COLUMNS`` by name, ``org_number``, ``is_personal``,
+    ``assignee_name``, the three markers (0/1) and ``changed``."""
+    stmt, params = _queue_statement("rows", user, filt, limit, now)
+    return list(db.session.execute(stmt, params))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _markers():
+    """The markers of a queue row (correlated on the row's case): what changed since the user (``user_id``) last
+    opened the case. Never opened: everything after the case was received counts."""
+    seen = sa.func.coalesce(CaseView.viewed_at, sa.bindparam("epoch", type_=UTCDateTime))  # joined by _rows_statement
+    concerned = sa.or_(Case.assignee_id.is_(None), Case.assignee_id == sa.bindparam("user_id"))
+    answered = sa.and_(concerned, sa.exists().where(
+        CaseEvent.case_id == Case.id, CaseEvent.kind == "company_message", CaseEvent.at > seen))
+    new_file = sa.and_(concerned, sa.exists().where(
+        Attachment.case_id == Case.id, Attachment.uploader_kind == "company", Attachment.uploaded_at > seen))
+    reassigned = sa.and_(Case.assignee_id == sa.bindparam("user_id"), sa.exists().where(
+        CaseEvent.case_id == Case.id, CaseEvent.kind == "assigned", CaseEvent.at > seen,
+        sa.or_(CaseEvent.actor_user_id.is_(None), CaseEvent.actor_user_id != sa.bindparam("user_id"))))
+    flags = {"answered": answered, "new_file": new_file, "reassigned": reassigned}
+    return flags, sa.or_(*flags.values())
 
 
 _QUEUE_SHAPES = {
@@ -75,21 +107,10 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
     everything = sees_every_office(user)
     key = (shape, everything, filt.mine, filt.unassigned, filt.at_risk, filt.breached)
     stmt = _queue_statements.get(key)
-    if stmt is None:
-        q = _QUEUE_SHAPES[shape]().where(Case.status.in_(workflow.OPEN_STATUSES))
-        if not everything:  # office_scope as a parameter
-            q = q.where(Case.office_id == sa.bindparam("office_id"))
-        if filt.mine:
-            q = q.where(Case.assignee_id == sa.bindparam("user_id"))
-        if filt.unassigned:
-            q = q.where(Case.assignee_id.is_(None))
-        if filt.at_risk:
-            q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_breach_at >= sa.bindparam("now"))
-        if filt.breached:
-            # perf: the due bound is implied (a breach instant is never before its due) but keeps the first page an
-            # index range on ix_case_open_due: 7-14 ms -> 0.16 ms for 2,202 breached cases at a million
-            # (bench/README.md)
-            q = q.where(Case.next_breach_at < sa.bindparam("now"), Case.next_due_at < sa.bindparam("now"))
+    if stmt is None and shape == "rows":
+        stmt = _queue_statements[key] = _rows_statement(_scoped(_QUEUE_SHAPES[shape](), everything, filt))
+    elif stmt is None:
+        q = _scoped(_QUEUE_SHAPES[shape](), everything, filt)
         # NULLS LAST as ix_case_open_due stores it: the first page is an index range scan, whatever the office's
         # size.
         stmt = _queue_statements[key] = q.order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id) \
@@ -97,11 +118,51 @@ def _queue_statement(shape: str, user: User, filt: QueueFilter | None, limit: in
     params = {"row_limit": limit}
     if not everything:
         params["office_id"] = user.office_id
-    if filt.mine:
+    if filt.mine or shape == "rows":
         params["user_id"] = user.id
+    if shape == "rows":
+        params["epoch"] = _EPOCH
     if filt.at_risk or filt.breached:
         params["now"] = now or datetime.now(UTC)
     return stmt, params
+
+
+def _scoped(q: sa.Select, everything: bool, filt: QueueFilter) -> sa.Select:
+    """The queue's WHERE: open cases of the user's office (a parameter) and the filter."""
+    q = q.where(Case.status.in_(workflow.OPEN_STATUSES))
+    if not everything:  # office_scope as a parameter
+        q = q.where(Case.office_id == sa.bindparam("office_id"))
+    if filt.mine:
+        q = q.where(Case.assignee_id == sa.bindparam("user_id"))
+    if filt.unassigned:
+        q = q.where(Case.assignee_id.is_(None))
+    if filt.at_risk:
+        q = q.where(Case.next_warn_at <= sa.bindparam("now"), Case.next_breach_at >= sa.bindparam("now"))
+    if filt.breached:
+        # perf: the due bound is implied (a breach instant is never before its due) but keeps the first page an
+        # index range on ix_case_open_due: 7-14 ms -> 0.16 ms for 2,202 breached cases at a million
+        # (bench/README.md)
+        q = q.where(Case.next_breach_at < sa.bindparam("now"), Case.next_due_at < sa.bindparam("now"))
+    return q
+
+
+def _rows_statement(q: sa.Select) -> sa.Select:
+    """``queue_rows``' statement: three arms, each a range of its own (the changed cases of the user; the
+    running clocks by due instant, ix_case_open_due; the cases without one by receipt, the same index's NULL
+    range), each at most ``row_limit`` rows, then ordered together and cut to ``row_limit``."""
+    flags, changed = _markers()
+    q = q.outerjoin(CaseView, sa.and_(CaseView.case_id == Case.id, CaseView.user_id == sa.bindparam("user_id")))
+    q = q.add_columns(*(sa.case((f, 1), else_=0).label(name) for name, f in flags.items()))
+    limit = sa.bindparam("row_limit", type_=sa.Integer)
+    arms = [
+        q.where(changed).order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id).limit(limit),
+        q.where(Case.next_due_at.is_not(None)).order_by(Case.next_due_at, Case.created_at, Case.id).limit(limit),
+        q.where(Case.next_due_at.is_(None)).order_by(Case.created_at, Case.id).limit(limit),
+    ]
+    both = sa.union(*(sa.select(arm.subquery()) for arm in arms)).subquery("queue")
+    changed_first = sa.case((sa.or_(*(both.c[name] == 1 for name in flags)), 0), else_=1)
+    return (sa.select(both, (1 - changed_first).label("changed"))
+            .order_by(changed_first, sa.func.coalesce(both.c.next_due_at, both.c.created_at), both.c.id).limit(limit))
 
 
 @dataclass

@@ -133,15 +133,22 @@ class QueueRow:
     attributes, which Jinja reads at the first try)."""
 
     __slots__ = ("case", "state", "label", "kind", "status", "due_at", "href", "category", "company_number",
-                 "assignee")
+                 "assignee", "markers", "claim_href", "received")
 
     def __init__(self, **values):
         for name, value in values.items():
             setattr(self, name, value)
 
 
+# The queue's markers of what changed since the officer last opened the case (finding.queue_rows)
+QUEUE_MARKERS = (("answered", _l("The company answered")), ("new_file", _l("New file")),
+                 ("reassigned", _l("Assigned to you")))
+
+
 def queue_view_rows(cases, now: datetime) -> list[QueueRow]:
-    """The rows of ``finding.queue_rows`` as the queue page shows them."""
+    """The rows of ``finding.queue_rows`` as the queue page shows them: a row's markers in words, a claim
+    address for an unassigned case, and for a case without a running clock the day it was received (its
+    place in the order)."""
     from flask import url_for
 
     from ..services import snapshot
@@ -158,7 +165,10 @@ def queue_view_rows(cases, now: datetime) -> list[QueueRow]:
             href=f"{href}{c.id}",
             category=category.display_name(language) if category else "",
             company_number=CompanyIdentifier(c.org_number, c.is_personal).masked if c.org_number else "",
-            assignee=c.assignee_name))
+            assignee=c.assignee_name,
+            markers=[(key, _once(text, language)) for key, text in QUEUE_MARKERS if getattr(c, key, 0)],
+            claim_href=f"{href}{c.id}/claim?back=queue" if c.assignee_name is None else "",
+            received=local_dt(c.created_at, tz=tz) if c.next_due_at is None else ""))
     return rows
 
 

@@ -57,7 +57,7 @@ def test_a_decided_case_page_offers_reopening_and_the_reopening_works(client, ma
 
 def _what(html: str, kind: str) -> list[str]:
     return [re.sub(r"\s+", " ", m) for m in re.findall(
-        rf'<li class="tl tl-{kind}">.*?<p class="tl-what">(.*?)</p>', html, flags=re.S)]
+        rf'<li class="tl tl-{kind} [^"]*">.*?<p class="tl-what">(.*?)</p>', html, flags=re.S)]
 
 
 def test_the_timeline_tells_each_event_its_particulars_after_its_label(client, make_user, offices, submit):

@@ -50,7 +50,7 @@ def granting_page():  # company access is given by a lead or an administrator
 
 
 CASE_ACTIONS = ["reply", "note", "close", "completion", "decide", "reopen", "delay", "fl12", "extend", "assign",
-                "reroute", "link"]
+                "claim", "reroute", "link"]
 EXPECT = {
     "public.index": public(), "public.submit": public(), "public.receipt": public(), "public.track": public(),
     "public.answer": public(), "public.healthz": public(), "public.readyz": public(), "public.attachment": public(),

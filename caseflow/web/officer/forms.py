@@ -26,9 +26,8 @@ class NoteForm(Form):
 
 
 class CloseForm(Form):
-    outcome = SelectField(_l("Outcome"),
-                          choices=OUTCOME_CHOICES,
-                          validators=[DataRequired(message=_l("Please choose an outcome."))])
+    # Not asked on a decided case (its decision's outcome is the outcome): the service requires it otherwise.
+    outcome = SelectField(_l("Outcome"), choices=OUTCOME_CHOICES, validators=[Optional()])
     comment = TextAreaField(_l("Closing message to the company (optional)"),
                             validators=[Optional(), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
 
@@ -84,6 +83,10 @@ class LinkForm(Form):
     kind = SelectField(_l("Link"), choices=choices([
         ("related", _l("Related case")),
         ("duplicate_of", _l("This case is a duplicate of it (closes this case)"))]))
+
+
+class ClaimForm(Form):
+    """One click: nothing but the CSRF token (the queue row posts the queue's own form here)."""
 
 
 class BulkForm(Form):

@@ -5,15 +5,17 @@ from flask_login import current_user, login_required
 
 from ...domain import workflow
 from ...services import casework, catalog, finding, inbound, routing, sla
-from ...services.errors import Conflict, InvalidInput
+from ...services.errors import Conflict, InvalidInput, NotFound
 from .. import form_view
 from ..helpers import as_int, send_attachment, uploads_from
 from ..i18n import gettext as _
+from ..i18n import lang as current_lang
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (
     AssignForm,
     BulkForm,
+    ClaimForm,
     CloseForm,
     CompanyForm,
     CompletionForm,
@@ -38,6 +40,7 @@ CASE_FORMS = {
     "link_form": (LinkForm, "link"), "company_form": (CompanyForm, "company"),
 }
 QUEUE_FILTERS = ("mine", "unassigned", "at_risk", "breached")
+TIMELINE_FILTERS = ("all", "messages")  # ?tl=: everything, or the messages only (replies, notes, the company's)
 
 
 @bp.get("/")
@@ -124,26 +127,60 @@ def _case_page(case_id: int, status: int = 200, **forms):
     forms["reroute_form"].office_id.choices = choices(
         [(0, _("Choose…"))] + [(o.id, o.name) for o in catalog.offices() if o.id != case.office_id])
     timeline = casework.timeline(current_user, case)
-    return render_template("officer/case.html", case=case, timeline=timeline,
-                           allowed=workflow.allowed_actions(case.status),
+    tl = request.args.get("tl", "all") if request.args.get("tl") in TIMELINE_FILTERS else "all"
+    shown = [e for e in timeline if e.message is not None] if tl == "messages" else timeline
+    clocks = casework.clocks(current_user, case)
+    return render_template("officer/case.html", case=case, timeline=shown, tl=tl,
+                           actions=casework.page_actions(current_user, case, clocks),
+                           primary_actions=workflow.PRIMARY_ACTIONS,
+                           close_asks_outcome=workflow.close_asks_outcome(case.status),
                            category=catalog.category(case.category_id), office=catalog.office(case.office_id),
-                           clocks=casework.clocks(current_user, case), clock_history=sla.clock_history(timeline),
+                           clocks=clocks, clock_history=sla.clock_history(timeline),
                            calendar=sla.calendar(), now=datetime.now(UTC), open_form=status != 200,
                            links=casework.links_of(current_user, case, timeline),
-                           files=casework.message_attachments(current_user, case, timeline),
-                           canned=casework.canned_responses(current_user, case),
+                           files=casework.message_attachments(current_user, case, shown),
+                           canned=casework.canned_responses(current_user, case), claim_form=ClaimForm(),
                            mails=inbound.mails_of(current_user, case), **forms), status
 
 
 @bp.get("/cases/<int:case_id>")
 @login_required
 def case(case_id: int):
-    page = _case_page(case_id)  # 404 for a case the user may not see, before anything is logged
+    try:
+        page = _case_page(case_id)  # 404 for a case the user may not see, before anything is logged
+    except NotFound:
+        # the old address of a case this office sent on: where it went (its reference and office only)
+        went = casework.where_it_went(current_user, case_id)
+        office = catalog.office(went.office_id)
+        return render_template("officer/moved.html", reference=went.reference,
+                               office_name=office.display_name(current_lang()) if office else ""), 410
     casework.record_view(current_user, case_id, datetime.now(UTC))  # last: its commit expires what was loaded
     return page
 
 
-def _act(case_id: int, form_name: str, done_message: str, action, then: str = "case"):
+@bp.post("/cases/<int:case_id>/claim")
+@login_required
+@form_view
+def claim(case_id: int):
+    """One click from the queue row (``?back=queue``) or the case page: the case becomes the user's."""
+    case = casework.get_case(current_user, case_id)
+    reference = case.reference
+    back = url_for("officer.queue") if request.args.get("back") == "queue" else url_for("officer.case", case_id=case_id)
+    if not ClaimForm().validate_on_submit():
+        return render_template("errors/error.html", code=400, message=_(
+            "Nothing was changed: the form could not be checked (it may have been open very long, or come from "
+            "another page). Go back to the work queue, reload it and try again.")), 400
+    try:
+        casework.assign(current_user, case_id, None, datetime.now(UTC))
+    except (InvalidInput, Conflict):
+        flash(_("%(ref)s could not be claimed: it cannot be assigned to you in its current status.", ref=reference),
+              "error")
+    else:
+        flash(_("%(ref)s is yours now.", ref=reference), "success")
+    return redirect(back)
+
+
+def _act(case_id: int, form_name: str, done_message, action, then: str = "case"):
     """Shared POST handling of the case page's forms: validate, call ``action(form, now)`` (the service), redirect
     with ``done_message``; on error re-render the case page keeping what was typed. ``then="queue"``: redirect to
     the queue instead, for an action after which the case may have left the user's reach (rerouted)."""
@@ -158,7 +195,7 @@ def _act(case_id: int, form_name: str, done_message: str, action, then: str = "c
         except Conflict:
             form.form_errors.append(_("That is not possible in the case's current status."))
         else:
-            flash(done_message, "success")
+            flash(done_message() if callable(done_message) else done_message, "success")
             if then == "queue":
                 return redirect(url_for("officer.queue"))
             return redirect(url_for("officer.case", case_id=case_id))
@@ -186,7 +223,8 @@ def note(case_id: int):
 @form_view
 def close(case_id: int):
     return _act(case_id, "close_form", _("The case is closed."),
-                lambda f, now: casework.close(current_user, case_id, f.outcome.data, now, f.comment.data or ""))
+                lambda f, now: casework.close(current_user, case_id, f.outcome.data or None, now,
+                                              f.comment.data or ""))
 
 
 @bp.post("/cases/<int:case_id>/completion")
@@ -255,9 +293,17 @@ def assign(case_id: int):
 @login_required
 @form_view
 def reroute(case_id: int):
-    return _act(case_id, "reroute_form", _("The case was sent to the other office."),
-                lambda f, now: casework.reroute(current_user, case_id, f.office_id.data, f.reason.data, now),
-                then="queue")
+    sent = {}
+
+    def send(f, now):
+        sent["case"] = casework.reroute(current_user, case_id, f.office_id.data, f.reason.data, now)
+
+    def told():
+        office = catalog.office(sent["case"].office_id)
+        return _("%(ref)s was sent to %(office)s.", ref=sent["case"].reference,
+                 office=office.display_name(current_lang()) if office else "")
+
+    return _act(case_id, "reroute_form", told, send, then="queue")
 
 
 @bp.post("/cases/<int:case_id>/link")
