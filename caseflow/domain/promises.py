@@ -50,6 +50,7 @@ class ClockFact:
     paused: bool
     started: bool = True
     extension_weeks: int = 0
+    pausable: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,12 @@ def case_promises(kind: str, clocks: Iterable[ClockFact], now: datetime) -> list
             if c.name == name:
                 out.append(Promise(what, _state(c, now), c.due, c.unit, c.target, c.extension_weeks or 0))
     return out
+
+
+def waiting_pauses(clocks: Iterable[ClockFact]) -> bool:
+    """Whether a wait on the company stops a promise's clock: a running clock that pauses (a statutory PBL clock
+    does not; it may start again at the completion, which its own promise says)."""
+    return any(c.pausable and not c.stopped for c in clocks)
 
 
 def next_step(status: str, moment: str | None = None) -> str:

@@ -19,6 +19,7 @@ class Outlook:
 
     promises: list[rules.Promise]
     step: str
+    waiting_pauses: bool = True  # a wait on the company stops a clock (said so in the next step)
 
 
 def for_case(case: Case, now: datetime, moment: str | None = None) -> Outlook:
@@ -26,9 +27,11 @@ def for_case(case: Case, now: datetime, moment: str | None = None) -> Outlook:
     mail that asks right after an event (``domain.promises.RECEIVED``, ``REPLIED``)."""
     facts = [rules.ClockFact(name=c.name, unit=c.unit, target=c.target, due=c.due_at, breach=c.breach_at,
                              stopped=c.stopped_at is not None, paused=c.paused_since is not None,
-                             started=c.started_at is not None, extension_weeks=c.extension_weeks or 0)
+                             started=c.started_at is not None, extension_weeks=c.extension_weeks or 0,
+                             pausable=bool(c.pausable))
              for c in sla.clocks_of(case)]
-    return Outlook(rules.case_promises(case.kind, facts, now), rules.next_step(case.status, moment))
+    return Outlook(rules.case_promises(case.kind, facts, now), rules.next_step(case.status, moment),
+                   rules.waiting_pauses(facts))
 
 
 # The mails sent right after an event, and the moment each speaks from.

@@ -54,14 +54,16 @@ _PAUSED = _l("The clock stands still while we wait for your completion.")
 _PAUSED_ANSWER = _l("When you have answered, the time for our answer runs on.")
 _PAUSED_DECISION = _l("When you have answered, the time for our decision runs on.")
 
+_WE_ASK = _l("If we need more from you, we ask. The clock then stands still until you answer.")
+_WE_ASK_NO_PAUSE = _l("If we need more from you, we ask.")
 _STEPS = {
     rules.RECEIVED: (_l("Your case is with %(office)s. An officer reads it and answers you on your case page and "
                         "by e-mail."),
-                     _l("If we need more from you, we ask. The clock then stands still until you answer."),
+                     _WE_ASK,
                      _l("You do not need to do anything now.")),
     rules.WITH_US: (_l("Your case is with %(office)s. An officer works on it and writes to you on your case page "
                        "and by e-mail."),
-                    _l("If we need more from you, we ask. The clock then stands still until you answer."),
+                    _WE_ASK,
                     _l("You do not need to do anything now.")),
     rules.REPLIED: (_l("If you want to answer or add something, write on your case page."),
                     _l("Otherwise you do not need to do anything: we go on with your case and write to you when "
@@ -130,8 +132,9 @@ def promise_lines(outlook, now: datetime | None = None) -> list[str]:
 
 def step_lines(outlook, office_name: str) -> list[str]:
     """What happens next, in a few plain sentences."""
-    return [str(text) % {"office": office_name} if "%(office)s" in str(text) else str(text)
-            for text in _STEPS[outlook.step]]
+    texts = [_WE_ASK_NO_PAUSE if text is _WE_ASK and not outlook.waiting_pauses else text
+             for text in _STEPS[outlook.step]]
+    return [str(text) % {"office": office_name} if "%(office)s" in str(text) else str(text) for text in texts]
 
 
 def general_promise_lines(general, now: datetime | None = None) -> dict:

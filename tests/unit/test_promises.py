@@ -65,6 +65,13 @@ def test_an_extended_statutory_clock_keeps_its_period_and_its_extension_apart():
     assert (promised.target, promised.extension_weeks) == (10, 5)
 
 
+def test_a_wait_on_the_company_pauses_a_promise_only_where_a_running_clock_pauses():
+    statutory = [running("first_response"), running("pbl", 10)]
+    assert not p.waiting_pauses(statutory)
+    assert p.waiting_pauses([*statutory, running("resolution", 15, pausable=True)])
+    assert not p.waiting_pauses([running("resolution", 15, pausable=True, stopped=True)])
+
+
 @pytest.mark.parametrize("status,moment,step", [
     ("new", p.RECEIVED, p.RECEIVED), ("new", None, p.WITH_US), ("assigned", None, p.WITH_US),
     ("in_progress", p.REPLIED, p.REPLIED), ("awaiting_customer", p.REPLIED, p.WITH_YOU),

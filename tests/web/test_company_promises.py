@@ -102,6 +102,8 @@ def test_a_statutory_case_states_the_legal_period_what_starts_it_and_its_deadlin
     legal = (f"Enligt plan- och bygglagen ska vi besluta inom 10 veckor från att ansökan är komplett: "
              f"vi beslutar senast {day_words(pbl.due_at)}")
     assert legal in receipt and legal in mail_text(case, "receipt")
+    # the statutory clock does not pause for a completion, so the receipt does not say it would
+    assert "Behöver vi mer från dig frågar vi." in receipt and "Då står klockan still" not in receipt
 
     # a completion asked for within three weeks: the statutory period starts when it arrives
     casework.request_completion(officer_of(case, make_user), case.id, "Vi behöver ritningarna.", datetime.now(UTC))
@@ -118,6 +120,7 @@ def test_a_statutory_case_states_the_legal_period_what_starts_it_and_its_deadlin
 
 def test_a_category_decision_in_weeks_shows_its_date_and_what_starts_it(client, category):
     case, receipt, _path = file_case(client, category, code="livsmedel")
+    assert "Behöver vi mer från dig frågar vi. Då står klockan still tills du har svarat." in receipt
     res = clock(case, "resolution")
     assert res.unit == "calendar_weeks"
     assert (f"Vi beslutar senast {day_words(res.due_at)}: {res.target} veckor från att ärendet kom in, utan den tid "
@@ -214,3 +217,20 @@ def test_the_start_page_lists_the_configured_promises_and_follows_a_deactivated_
                                                            "warn_percent": policy.warn_percent, "active": False},
                datetime.now(UTC))
     assert "Beslut inom 15 arbetsdagar" not in text_of(client.get("/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("lang,due,unit,words", [
+    ("sv", datetime(2026, 12, 2, 16, 0, tzinfo=UTC), "working_days", "onsdag 2 december"),
+    ("en", datetime(2026, 12, 2, 16, 0, tzinfo=UTC), "working_days", "Wednesday 2 December"),
+    ("sv", datetime(2026, 12, 2, 11, 0, tzinfo=UTC), "working_hours", "onsdag 2 december kl. 12:00"),
+    ("en", datetime(2026, 12, 2, 11, 0, tzinfo=UTC), "working_hours", "Wednesday 2 December at 12:00"),
+    ("sv", datetime(2027, 1, 5, 22, 59, 59, tzinfo=UTC), "calendar_weeks", "tisdag 5 januari 2027"),
+    ("sv", datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "calendar_weeks", "fredag 1 januari 2027"),  # Stockholm's date
+])
+def test_a_due_instant_reads_as_a_stockholm_date_in_the_page_language(app, lang, due, unit, words):
+    from flask_babel import force_locale
+
+    from caseflow.web.promises import when
+
+    with app.test_request_context("/"), force_locale(lang):
+        assert when(due, unit, now=datetime(2026, 11, 30, 12, tzinfo=UTC)) == words
