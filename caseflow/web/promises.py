@@ -78,6 +78,22 @@ _STEPS = {
                    _l("If you need more help, start a new case and give this case number.")),
 }
 
+# The same steps read on the case page itself ("here", "below" rather than "on your case page").
+_STEPS_HERE = dict(_STEPS, **{
+    rules.WITH_US: (_l("Your case is with %(office)s. An officer works on it and writes to you here and by "
+                       "e-mail."),
+                    _WE_ASK,
+                    _l("You do not need to do anything now.")),
+    rules.WITH_YOU: (_l("We need more information from you before we can go on. Answer our question in the form "
+                        "below."),
+                     _l("When you have answered, we go on with your case.")),
+    rules.DECIDED: (_l("There is a decision in your case. You find it on this page."),
+                    _l("If something in the decision is unclear, write to us below. We close the case when nothing "
+                       "more remains to do.")),
+    rules.CLOSED: (_l("Your case is closed. You can still read it here."),
+                   _l("If you need more help, start a new case and give this case number.")),
+})
+
 # The start page's list of promises.
 _POLICY_WHAT = {
     "first_response": _l("First answer within %(duration)s"),
@@ -130,10 +146,10 @@ def promise_lines(outlook, now: datetime | None = None) -> list[str]:
     return lines
 
 
-def step_lines(outlook, office_name: str) -> list[str]:
-    """What happens next, in a few plain sentences."""
+def step_lines(outlook, office_name: str, here: bool = False) -> list[str]:
+    """What happens next, in a few plain sentences; ``here``: read on the case's own page."""
     texts = [_WE_ASK_NO_PAUSE if text is _WE_ASK and not outlook.waiting_pauses else text
-             for text in _STEPS[outlook.step]]
+             for text in (_STEPS_HERE if here else _STEPS)[outlook.step]]
     return [str(text) % {"office": office_name} if "%(office)s" in str(text) else str(text) for text in texts]
 
 
