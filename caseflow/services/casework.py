@@ -473,26 +473,49 @@ def bulk(user: User, case_ids: list[int], action: str, now: datetime, assignee_i
          outcome: str | None = None) -> BulkResult:
     """Assign or close many cases of the user's office at once. Cases where the action is not possible
     (another office, already closed) are skipped and reported, the rest done in one transaction."""
-    require_staff(user)
-    if action not in ("assign", "close"):
-        raise InvalidInput({"action": "invalid_choice"})
-    if action == "close" and outcome not in OUTCOMES:
-        raise InvalidInput({"outcome": "invalid_choice"})
+    check_bulk(user, action, outcome)
     result = BulkResult([], [])
     case_ids = [i for i in case_ids if valid_id(i)]  # anything else names no case
-    cases = db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids or [-1]), office_scope(user))).all()
+    cases = bulk_cases(user, case_ids)
     for case in cases:
         try:
-            if action == "assign":
-                _assign(user, case, assignee_id, now)
-            else:
-                _close(user, case, outcome, now, "")
+            bulk_step(user, case, action, now, outcome, assignee_id)
             result.done.append(case.reference)
         except (Conflict, InvalidInput):
             result.skipped.append(case.reference)
     result.skipped += [f"#{i}" for i in set(case_ids) - {c.id for c in cases}]
     commit()
     return result
+
+
+def require_bulk(user: User) -> None:
+    """Who may act on many cases at once: staff, on their office's cases (Forbidden otherwise)."""
+    require_staff(user)
+
+
+def check_bulk(user: User, action: str, outcome: str | None) -> None:
+    """A bulk action the user may ask for: staff, assign or close (with an outcome)."""
+    require_staff(user)
+    if action not in ("assign", "close"):
+        raise InvalidInput({"action": "invalid_choice"})
+    if action == "close" and outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": "invalid_choice"})
+
+
+def bulk_cases(user: User, case_ids: list[int]) -> list[Case]:
+    """The chosen cases of the user's office (others are not found), by id."""
+    case_ids = [i for i in case_ids if valid_id(i)]  # anything else names no case
+    return list(db.session.scalars(sa.select(Case).where(Case.id.in_(case_ids or [-1]), office_scope(user))
+                                   .order_by(Case.id)))
+
+
+def bulk_step(user: User, case: Case, action: str, now: datetime, outcome: str | None,
+               assignee_id: int | None = None) -> None:
+    """Staged: one case's part of a bulk action (Conflict or InvalidInput where it is not possible)."""
+    if action == "assign":
+        _assign(user, case, assignee_id, now)
+    else:
+        _close(user, case, outcome, now, "")
 
 
 def canned_responses(user: User, case: Case) -> list[snapshot.CannedInfo]:

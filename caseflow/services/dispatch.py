@@ -63,6 +63,16 @@ def ids_of(staged: list[Outbox | int]) -> list[int]:
     return [row if isinstance(row, int) else row.id for row in staged]
 
 
+def staged() -> list[Outbox | int]:
+    """The rows staged so far in this transaction (a copy), e.g. to see what a step added, or to restore."""
+    return list(db.session.info.get(_STAGED_KEY, []))
+
+
+def restore_staged(rows: list[Outbox | int]) -> None:
+    """Put back what ``staged`` returned: the rows staged since were rolled back (a savepoint)."""
+    db.session.info[_STAGED_KEY] = list(rows)
+
+
 def drop_staged() -> None:
     """Forget the staged rows: their transaction rolled back."""
     db.session.info.pop(_STAGED_KEY, None)

@@ -7,6 +7,7 @@ by itself; or transient (the mail server down, a 4xx answer): tried again after 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -83,26 +84,44 @@ def _deliver_mail(row: Outbox, now: datetime) -> dict:
     if not p.get("case_id"):
         return _deliver_account_mail(row)
     case = db.session.get(Case, p["case_id"])
-    message = db.session.get(Message, p["message_id"]) if p.get("message_id") else None
     audience = p.get("audience", "contact")
     to, lang = _recipients(case, audience)
     to = [addr for addr in to if addr]
     if not to:
         return {"via": "skipped", "reason": "no recipient"}
     mail.check_recipients(to)
-    rendered = mail.render(
-        p["template"], to=", ".join(to), lang=lang, message_id=mail.message_id_for(row.id),
-        case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
-        staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
-        survey_url=_survey_url(p.get("survey_id")), extra=p.get("extra") or {},
-        outlook=promises.for_mail(case, p["template"], now) if audience == "contact" else None,
-    )
+    rendered = _render_case_mail(row, case, to, lang, audience, now)
     _thread(rendered, case, audience)
     how = mail.send(rendered)
     # Keep what was sent as the record. A mail sent through SMTP need not keep the private link in the
     # database; a logged one is the only copy the operator has (embedded mode), so it is kept whole.
     text = rendered.text if how == "logged" else rendered.text.replace(_token_of(case), "…")
     return {"via": how, "to": rendered.to, "subject": rendered.subject, "text": text}
+
+
+def preview_case_mail(row: Outbox, now: datetime) -> dict | None:
+    """What a staged (not yet committed) mail to a company would say: to, subject and text, its private links cut
+    short (a preview is read by staff; the company's links are the company's). None for a mail to staff."""
+    p = row.payload
+    if not p.get("case_id") or p.get("audience", "contact") != "contact":
+        return None
+    case = db.session.get(Case, p["case_id"])
+    rendered = _render_case_mail(row, case, [case.contact_email], case.language, "contact", now)
+    text = re.sub(r"(https?://\S+?/(?:track|survey)/)\S+", r"\1…", rendered.text)
+    return {"to": rendered.to, "subject": rendered.subject, "text": text}
+
+
+def _render_case_mail(row: Outbox, case: Case, to: list[str], lang: str, audience: str,
+                      now: datetime) -> mail.RenderedMail:
+    p = row.payload
+    message = db.session.get(Message, p["message_id"]) if p.get("message_id") else None
+    return mail.render(
+        p["template"], to=", ".join(to), lang=lang, message_id=mail.message_id_for(row.id),
+        case=case, message=message, tracking_url=tracking.tracking_url(case.tracking_salt),
+        staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
+        survey_url=_survey_url(p.get("survey_id")), extra=p.get("extra") or {},
+        outlook=promises.for_mail(case, p["template"], now) if audience == "contact" else None,
+    )
 
 
 def _thread(rendered: mail.RenderedMail, case: Case, audience: str) -> None:

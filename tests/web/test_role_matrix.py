@@ -73,6 +73,7 @@ EXPECT = {
     "account.register": public(), "account.login": public(), "account.logout": public(),
     "account.reset_request": public(), "account.reset": public(), "account.verify": {r: 400 for r in ROLES},
     "officer.queue": staff_page(), "officer.search": staff_page(), "officer.bulk": staff_page(),
+    "officer.bulk_confirm": staff_page(),
     "officer.overview": lead_page(), "officer.case": staff(),
     **{f"officer.{a}": staff() for a in CASE_ACTIONS},
     "admin.index": admin_page(), "admin.listing": admin_page(), "admin.edit": admin_page(),

@@ -279,8 +279,10 @@ def test_bulk_with_its_token_still_claims(csrf_app, make_user, offices, submit):
     officer = make_user("officer", offices["samhallsbyggnad"])
     csrf_login(client, officer.email)
     token = token_on(client.get("/staff/"))
-    assert client.post("/staff/bulk", data={"ids": str(case_id), "action": "claim", "csrf_token": token}) \
-        .status_code == 302
+    preview = client.post("/staff/bulk", data={"ids": str(case_id), "action": "claim", "csrf_token": token})
+    assert preview.status_code == 200
+    signed = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    assert client.post("/staff/bulk/confirm", data={"token": signed, "csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case_id).assignee_id == officer.id
 

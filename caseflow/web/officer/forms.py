@@ -1,4 +1,4 @@
-from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
@@ -89,10 +89,18 @@ class ClaimForm(Form):
     """One click: nothing but the CSRF token (the queue row posts the queue's own form here)."""
 
 
+BULK_LABELS = {"claim": _l("Assign to me"), "close_answered": _l("Close as answered"),
+               "close_no_action": _l("Close: no action needed")}
+
+
 class BulkForm(Form):
-    action = SelectField(_l("With the chosen cases"), choices=choices([
-        ("claim", _l("Assign to me")), ("close_answered", _l("Close as answered")),
-        ("close_no_action", _l("Close: no action needed"))]))
+    action = SelectField(_l("With the chosen cases"), choices=choices(list(BULK_LABELS.items())))
+
+
+class BulkConfirmForm(Form):
+    """The preview's confirmation: the previewed cases and action, signed (never the queue's checkboxes)."""
+
+    token = HiddenField()
 
 
 class SearchForm(Form):

@@ -1,19 +1,23 @@
 from datetime import UTC, datetime, time
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...domain import workflow
+from ...services import bulk as bulk_actions
 from ...services import casework, catalog, finding, inbound, routing, sla
 from ...services.errors import Conflict, InvalidInput, NotFound
 from .. import form_view
 from ..helpers import as_int, send_attachment, uploads_from
 from ..i18n import gettext as _
 from ..i18n import lang as current_lang
+from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import (
+    BULK_LABELS,
     AssignForm,
+    BulkConfirmForm,
     BulkForm,
     ClaimForm,
     CloseForm,
@@ -54,29 +58,63 @@ def queue():
                            office=office, f=f if f in QUEUE_FILTERS else "", now=now, bulk_form=BulkForm())
 
 
+BULK_ACTIONS = {"claim": ("assign", None), "close_answered": ("close", "answered"),
+                "close_no_action": ("close", "no_action")}
+_BULK_SALT, _BULK_MAX_AGE = "bulk-preview", 1800  # a preview is confirmed within half an hour, or shown again
+_NOT_CHECKED = _l("Nothing was changed: the form could not be checked (it may have been open very long, or come "
+                  "from another page). Go back to the work queue, reload it and try again.")
+
+
+def _bulk_signer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_BULK_SALT)
+
+
 @bp.post("/bulk")
 @login_required
 @form_view
 def bulk():
+    """Step 1: what would happen to which cases, and the mail each company would receive. Nothing changes here;
+    the confirmation carries the previewed cases, signed, so a changed selection cannot add any."""
     form = BulkForm()
     ids = [n for n in map(as_int, request.form.getlist("ids")) if n is not None]
-    # A form that fails (no valid CSRF token, an action not offered) gets no default action: the service is
-    # still asked, so it answers first who may act at all, and then refuses the empty action.
+    # A form that fails (no valid CSRF token, an action not offered) gets no action: the service is still asked,
+    # so it answers first who may act at all, and then refuses the empty action.
     chosen = form.action.data if form.validate_on_submit() else ""
-    action, outcome = ("assign", None) if chosen == "claim" else ("", None)
-    if chosen.startswith("close_"):
-        action, outcome = "close", chosen.removeprefix("close_")
+    action, outcome = BULK_ACTIONS.get(chosen, ("", None))
     try:
-        res = casework.bulk(current_user, ids, action, datetime.now(UTC), outcome=outcome)
+        items = bulk_actions.preview(current_user, ids, action, datetime.now(UTC), outcome=outcome)
     except InvalidInput:
-        return render_template("errors/error.html", code=400, message=_(
-            "Nothing was changed: the form could not be checked (it may have been open very long, or come from "
-            "another page). Go back to the work queue, reload it and try again.")), 400
-    if not ids:
+        return render_template("errors/error.html", code=400, message=_NOT_CHECKED), 400
+    if not items:
         flash(_("Choose one or more cases first."), "info")
-    else:
-        flash(_("Done: %(done)s. Skipped: %(skipped)s.", done=", ".join(res.done) or "–",
-                skipped=", ".join(res.skipped) or "–"), "success")
+        return redirect(url_for("officer.queue"))
+    token = _bulk_signer().dumps({"u": current_user.id, "a": chosen, "ids": [i.case_id for i in items if i.possible]})
+    return render_template("officer/bulk_preview.html", items=items, chosen=chosen,
+                           action_label=BULK_LABELS[chosen], confirm_form=BulkConfirmForm(formdata=None, token=token))
+
+
+@bp.post("/bulk/confirm")
+@login_required
+@form_view
+def bulk_confirm():
+    """Step 2: do exactly what the preview showed, to the previewed cases (those still possible)."""
+    from itsdangerous import BadData
+
+    casework.require_bulk(current_user)  # who may act at all, before the form is read
+    form = BulkConfirmForm()
+    try:
+        preview = _bulk_signer().loads(form.token.data or "", max_age=_BULK_MAX_AGE) if form.validate_on_submit() \
+            else None
+    except BadData:
+        preview = None
+    if not preview or preview.get("u") != current_user.id or preview.get("a") not in BULK_ACTIONS:
+        return render_template("errors/error.html", code=400, message=_NOT_CHECKED), 400
+    action, outcome = BULK_ACTIONS[preview["a"]]
+    res = casework.bulk(current_user, preview["ids"], action, datetime.now(UTC), outcome=outcome)
+    flash(_("Done: %(done)s. Skipped: %(skipped)s.", done=", ".join(res.done) or "–",
+            skipped=", ".join(res.skipped) or "–"), "success")
     return redirect(url_for("officer.queue"))
 
 
