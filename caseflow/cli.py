@@ -159,6 +159,25 @@ def create_token_cmd(name: str, scopes: str, user_email: str | None) -> None:
     click.echo(token)
 
 
+@click.command("break-glass-totp")
+@click.option("--email", required=True, help="BREAK_GLASS_ADMIN: the administrator who keeps a password.")
+@with_appcontext
+def break_glass_totp_cmd(email: str) -> None:
+    """A new TOTP secret for the break-glass administrator, printed once as an otpauth:// URI (scan it into an
+    authenticator app); an earlier secret stops working."""
+    from datetime import UTC, datetime
+
+    from .services import break_glass
+    from .services.errors import InvalidInput
+
+    try:
+        uri = break_glass.enrol(email, datetime.now(UTC))
+    except InvalidInput:
+        raise click.ClickException("not the break-glass administrator: set BREAK_GLASS_ADMIN to this e-mail "
+                                   "of an active administrator") from None
+    click.echo(uri)
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -218,7 +237,7 @@ def start_embedded_scheduler(app: Flask) -> threading.Thread:
 
 
 COMMANDS = (demo_cmd, seed_demo_cmd, seed_config_cmd, create_user_cmd, create_token_cmd, worker_cmd, sweep_cmd,
-            retry_outbox_cmd, build_report_cmd, gallring_cmd, mail_in_cmd)
+            retry_outbox_cmd, build_report_cmd, gallring_cmd, mail_in_cmd, break_glass_totp_cmd)
 
 
 def _create_app():

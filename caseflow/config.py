@@ -100,9 +100,12 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         "RETENTION_YEARS": _retention(env.get("RETENTION_YEARS", "question=2,feedback=2")),
         "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        **_sign_in_settings(env),
     }
     cfg.update(overrides)
     _production_settings(cfg, mode == "production", testing)
+    if not cfg["STAFF_PASSWORDS"] and not (cfg.get("OIDC_PROVIDERS") or {}).get("staff"):
+        raise ConfigError("STAFF_PASSWORDS=off needs OIDC_ISSUER and OIDC_CLIENT_ID: staff would have no way in.")
     cfg.setdefault("RATELIMIT_STORAGE_URI", env.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://")
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
     if not cfg.get("SECRET_KEY"):
@@ -113,6 +116,30 @@ def from_env(instance_path: str, overrides: dict | None = None) -> dict:
         else:
             raise ConfigError("SECRET_KEY must be set (or CASEFLOW_ENV=development for local use).")
     return cfg
+
+
+def _sign_in_settings(env) -> dict:
+    """Staff sign-in through the organisation's OpenID Provider (services.sso; README "Staff sign-in").
+    Providers by name: ``staff`` from the OIDC_* variables; another (companies through an e-legitimation
+    broker) would be another entry with its own variables, not built yet."""
+    providers = {}
+    if env.get("OIDC_ISSUER"):
+        providers["staff"] = {
+            "issuer": env["OIDC_ISSUER"], "client_id": env.get("OIDC_CLIENT_ID", ""),
+            "client_secret": env.get("OIDC_CLIENT_SECRET", ""),
+            "scopes": env.get("OIDC_SCOPES", "openid email profile"),
+            "groups_claim": env.get("OIDC_GROUPS_CLAIM", "groups"),
+            "label": env.get("OIDC_LABEL", ""),  # the sign-in button's name of the provider
+            "leeway": int(env.get("OIDC_LEEWAY_SECONDS", "60")), "audience": "staff",
+        }
+    return {
+        "OIDC_PROVIDERS": providers,
+        # off: staff sign in through the provider only; BREAK_GLASS_ADMIN keeps a password and a TOTP code
+        "STAFF_PASSWORDS": _bool(env.get("STAFF_PASSWORDS"), default=True),
+        "BREAK_GLASS_ADMIN": (env.get("BREAK_GLASS_ADMIN") or "").strip().lower(),
+        # How long a sign-in through the provider holds before the provider is asked again (docs/design.md)
+        "SSO_SESSION_MINUTES": int(env.get("SSO_SESSION_MINUTES", "60")),
+    }
 
 
 HSTS_ONE_YEAR = "max-age=31536000; includeSubDomains"

@@ -9,11 +9,12 @@ from .login import LoginFailure
 from .org import ROLES, Category, ConfigGeneration, Office, RoutingRule, User
 from .outbox import Outbox
 from .sla import CalendarSettings, SlaClock, SlaPolicy
+from .sso import SsoGroupMapping, SsoIdentity, TotpSecret
 from .survey import HandslagetMeasure, MonthlyReport, ReportSettings, Survey
 
 __all__ = [
     "ApiToken", "IdempotencyKey",
-    "AccessLog", "LoginFailure",
+    "AccessLog", "LoginFailure", "SsoGroupMapping", "SsoIdentity", "TotpSecret",
     "HandslagetMeasure", "MonthlyReport", "ReportSettings", "Survey",
     "AccountCase", "CompanyAccount", "CompanyGrant", "CompanyInvitation",
     "Attachment", "AuditLog", "CannedResponse", "CaseLink", "CaseView",

@@ -85,11 +85,17 @@ def check_login(kind: str, account, email: str, password: str, address: str, now
 
 def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User | None:
     """The staff user for these credentials from client ``address``, or None. InvalidInput("locked") while
-    that name is locked out from that address. A deactivated account answers as an unknown one."""
+    that name is locked out from that address. A deactivated account answers as an unknown one, and so does
+    every account while local passwords are switched off for staff (STAFF_PASSWORDS=off: staff sign in through
+    the identity provider, services.sso; the break-glass administrator through services.break_glass)."""
+    from flask import current_app
+
     now = now or datetime.now(UTC)
     email = (email or "").strip().lower()
     user = db.session.scalar(sa.select(User).where(User.email == email))
     candidate = user if user is not None and user.active else None
+    if not current_app.config.get("STAFF_PASSWORDS", True):
+        candidate = None
     ok = check_login("staff", candidate, email, password, address, now)
     commit()  # the counters, whichever way it went
     return candidate if ok else None

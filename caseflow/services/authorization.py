@@ -199,6 +199,28 @@ def may_give_officer_token(user) -> bool:
     return getattr(user, "role", None) in STAFF
 
 
+# -- roles given by the organisation's identity provider (services.sso) ------------------------------------------
+# A person whose groups map to several roles gets the one with the most rights; from least to most:
+ROLE_RANK = ("analyst", "officer", "lead", "admin")
+
+
+def strongest_role(roles) -> str | None:
+    """The role with the most rights among ``roles`` (None when none is a staff role)."""
+    ranked = [ROLE_RANK.index(r) for r in roles if r in ROLE_RANK]
+    return ROLE_RANK[max(ranked)] if ranked else None
+
+
+def strongest_grant(grants):
+    """Of (role, office id) pairs, the first whose role has the most rights (None when none is a staff role)."""
+    role = strongest_role([r for r, _ in grants])
+    return next(((r, office) for r, office in grants if r == role), None) if role else None
+
+
+def role_needs_office(role: str) -> bool:
+    """Officers and leads belong to an office: a mapping that makes someone one must name it."""
+    return role in CASE_HOLDERS
+
+
 # -- for the views: what to show ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Permissions:

@@ -161,3 +161,14 @@ class CompanyGrantForm(Form):
                            description=_l("For example: called the company's switchboard, checked the register of "
                                           "signatories. Kept in the audit log."),
                            validators=[DataRequired(message=REQUIRED), Length(max=500)])
+
+
+class SsoGroupForm(Form):
+    """A group at the identity provider and what its members are here (services.sso)."""
+
+    group = StringField(_l("Group at the identity provider"), description=_l(
+        "Exactly as the provider sends it in the groups claim (a name or an object id)."),
+        validators=[DataRequired(message=REQUIRED), Length(max=255)])
+    role = SelectField(_l("Role"), choices=choices([(r, r) for r in ROLES]))
+    office_id = SelectField(_l("Office"), coerce=int, validate_choice=False)
+    active = BooleanField(_l("Active (members can sign in)"), default=True)

@@ -11,7 +11,7 @@ from .. import form_view
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..messages import FIELD_ERRORS, apply_errors, choices
-from . import bp
+from . import bp, sso  # noqa: F401  (sso: the identity provider's group mappings, on this blueprint)
 from .forms import (
     CannedForm,
     CategoryForm,

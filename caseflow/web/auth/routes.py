@@ -1,6 +1,5 @@
-from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ...services import accounts
@@ -8,7 +7,7 @@ from ...services.errors import InvalidInput
 from .. import form_view, limited
 from ..i18n import gettext as _
 from ..messages import apply_errors
-from . import bp, sessions
+from . import bp, sessions, sso
 from .forms import LoginForm
 
 
@@ -17,7 +16,7 @@ from .forms import LoginForm
 @limited("LOGIN_RATE_LIMIT", failures_only=True)
 def login():
     if current_user.is_authenticated and not accounts.permissions(current_user).company_account:
-        return redirect(_home(current_user))
+        return redirect(sessions.home(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -27,21 +26,18 @@ def login():
         else:
             if user is not None:
                 sessions.begin(user)
-                return redirect(_safe_next(request.args.get("next")) or _home(user))
+                return redirect(sessions.safe_next(request.args.get("next")) or sessions.home(user))
             form.form_errors.append(_("Wrong e-mail or password."))
-    return render_template("auth/login.html", form=form), (422 if form.is_submitted() else 200)
-
-
-def _home(user) -> str:
-    """The first page after signing in: the reports for those who read them and work no cases, else the queue."""
-    return url_for("reports.month") if accounts.permissions(user).lands_on_reports else url_for("officer.queue")
+    return render_template("auth/login.html", form=form, **sso.sign_in_options()), \
+        (422 if form.is_submitted() else 200)
 
 
 @bp.post("/logout")
 def logout():
+    signed_in_through = session.get("sso")  # the identity provider's session ends too, if it offers that
     sessions.end(current_user)
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(sso.provider_logout(signed_in_through) or url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -60,16 +56,3 @@ def logout_everywhere():
     sessions.end(current_user)
     flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths: never an open redirect. A backslash, white space or a control character
-    is refused outright: browsers read a backslash as a slash and drop tabs and line breaks (so ``/\\host`` and
-    ``/<tab>/host`` lead away), Python's URL parser drops line breaks before it looks, and a header cannot hold
-    them."""
-    if not target or any(c == "\\" or c <= " " or c == "\x7f" for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target

@@ -1,5 +1,6 @@
 """Starting and ending a login session: one way for staff and company accounts alike."""
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -30,6 +31,12 @@ def end(account) -> None:
     logout_user()  # after the clearing: it asks Flask-Login to delete any remember-me cookie too
 
 
+def leave() -> None:
+    """This browser's session ends; the account's other sessions go on (a sign-in that ran its lifetime)."""
+    _fresh_session()
+    logout_user()
+
+
 def _fresh_session() -> None:
     kept = {key: session[key] for key in KEPT if key in session}
     session.clear()
@@ -57,3 +64,21 @@ def password_page(this_endpoint: str, everywhere_endpoint: str):
             return redirect(url_for(this_endpoint))
     return render_template("auth/password.html", form=form, everywhere_url=url_for(everywhere_endpoint)), \
         (422 if form.is_submitted() else 200)
+
+
+def home(user) -> str:
+    """The first page after signing in: the reports for those who read them and work no cases, else the queue."""
+    return url_for("reports.month") if accounts.permissions(user).lands_on_reports else url_for("officer.queue")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths: never an open redirect. A backslash, white space or a control character
+    is refused outright: browsers read a backslash as a slash and drop tabs and line breaks (so ``/\\host`` and
+    ``/<tab>/host`` lead away), Python's URL parser drops line breaks before it looks, and a header cannot hold
+    them."""
+    if not target or any(c == "\\" or c <= " " or c == "\x7f" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
