@@ -183,6 +183,25 @@ def logout_url(name: str, id_token: str, after: str) -> str | None:
                                            client_id=settings(name)["client_id"])["url"]
 
 
+def provider_origins(name: str) -> list[str]:
+    """The origins of the provider's issuer and end-session page (for the pages' CSP), from settings and the
+    cached discovery document only: never a request to the provider."""
+    from urllib.parse import urlsplit
+
+    provider = settings(name)
+    if provider is None:
+        return []
+    client = _client(name)
+    found = []
+    for url in (provider["issuer"], (client.server_metadata or {}).get("end_session_endpoint") or ""):
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc and not set(parts.netloc) & set(" ;,'\""):
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in found:
+                found.append(origin)
+    return found
+
+
 # -- who the person is here ---------------------------------------------------------------------------------------
 def groups_of(name: str, claims: dict) -> list[str]:
     """The groups the provider named, from the configured claim (a list, or one string)."""

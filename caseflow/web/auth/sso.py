@@ -96,6 +96,21 @@ def _sign_in_lifetime():
     return None
 
 
+@bp.after_app_request
+def _logout_may_leave_for_the_provider(resp):
+    """The logout form's answer sends the browser to the provider's end-session page, and browsers hold a form's
+    redirects to the page's CSP form-action: on the pages of a sign-in through the provider, that provider's
+    origin is allowed there too (the app's policy is otherwise unchanged)."""
+    data = session.get("sso")
+    policy = resp.headers.get("Content-Security-Policy", "")
+    if data and "form-action 'self'" in policy:
+        origins = sso.provider_origins(data.get("provider", ""))
+        if origins:
+            resp.headers["Content-Security-Policy"] = policy.replace(
+                "form-action 'self'", "form-action 'self' " + " ".join(origins))
+    return resp
+
+
 def provider_logout(data: dict | None) -> str | None:
     """Where to send the browser after caseflow's own logout: the provider's end-session page, if it has one."""
     if not data or not sso.enabled(data.get("provider", "")):
