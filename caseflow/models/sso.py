@@ -38,6 +38,9 @@ class SsoIdentity(db.Model):
     provider: Mapped[str] = mapped_column(sa.String(40))
     subject: Mapped[str] = mapped_column(sa.String(255))  # the ID token's "sub": stable, never reassigned
     groups: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # True when the mappings deactivated the user (no group maps): a later sign-in whose groups map lets them in
+    # again. A user an administrator deactivated in caseflow stays out whatever the provider says.
+    deactivated_by_provider: Mapped[bool] = mapped_column(default=False)
     last_sign_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user = relationship("User")

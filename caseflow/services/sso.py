@@ -47,7 +47,7 @@ class SignInRefused(Exception):
     """Sign-in through the provider did not happen; ``reason`` names why for the page, ``status`` its code."""
 
     STATUS = {"not_configured": 404, "provider_down": 503, "state": 400, "provider_refused": 400,
-              "token": 400, "expired": 400, "audience": 400, "no_access": 403}
+              "token": 400, "expired": 400, "audience": 400, "no_access": 403, "inactive": 403}
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(reason)
@@ -234,10 +234,13 @@ def sign_in(name: str, claims: dict, now: datetime) -> User:
     if access is None:
         if user is not None and identity is not None:
             identity.groups, identity.last_sign_in_at = groups, now
-            _deactivate(user, None, now, name)
+            _deactivate(identity, None, now, name)
             commit()
         log.info("sso sign-in refused: no mapping for the groups (provider %s)", name)
         raise SignInRefused("no_access")
+    if user is not None and not user.active and not (identity is not None and identity.deactivated_by_provider):
+        log.info("sso sign-in refused: account deactivated in caseflow (provider %s)", name)
+        raise SignInRefused("inactive")  # an administrator's deactivation here outranks the provider
     if not email:
         raise SignInRefused("token", "no_email")
     display = str(claims.get("name") or email)[:120]
@@ -259,7 +262,7 @@ def sign_in(name: str, claims: dict, now: datetime) -> User:
     if identity is None:
         identity = SsoIdentity(user_id=user.id, provider=name, subject=subject)
         db.session.add(identity)
-    identity.groups, identity.last_sign_in_at = groups, now
+    identity.groups, identity.last_sign_in_at, identity.deactivated_by_provider = groups, now, False
     commit()
     log.info("sso sign-in: user %s (provider %s)", user.id, name)
     return user
@@ -286,8 +289,10 @@ def _assign(user: User, values: dict) -> dict:
     return changes
 
 
-def _deactivate(user: User, actor: User | None, now: datetime, name: str) -> None:
+def _deactivate(identity: SsoIdentity, actor: User | None, now: datetime, name: str) -> None:
+    user = identity.user
     if user.active:
+        identity.deactivated_by_provider = True
         user.active = False
         accounts.bump_session_version(user)
         _audit(actor, user, "sso_deactivate", {"active": [True, False]}, now, name)
@@ -358,7 +363,7 @@ def reapply(actor, name: str, now: datetime) -> None:
         user = identity.user
         access = access_for(name, identity.groups or [])
         if access is None:
-            _deactivate(user, actor, now, name)
+            _deactivate(identity, actor, now, name)
             continue
         if not user.active:
             continue  # back only by signing in again: the provider vouches for the person anew

@@ -32,6 +32,7 @@ def upgrade():
         sa.Column('provider', sa.String(length=40), nullable=False),
         sa.Column('subject', sa.String(length=255), nullable=False),
         sa.Column('groups', sa.JSON(), nullable=False),
+        sa.Column('deactivated_by_provider', sa.Boolean(), nullable=False),
         sa.Column('last_sign_in_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['user.id']),
         sa.PrimaryKeyConstraint('id'),

@@ -223,6 +223,9 @@ def test_a_mapping_change_that_takes_the_last_group_away_ends_access_at_once(app
     actions = list(db.session.scalars(sa.select(AuditLog.action).order_by(AuditLog.id)))
     assert actions[-2:] == ["update", "sso_deactivate"]
     refused(sign_in(alice_client, "alice"), "no_access", 403)
+    admin.post(f"/admin/sso-groups/{rows['officers'].id}", data={  # the group maps again: she may come back
+        "group": "cf-bygglov-officers", "role": "officer", "office_id": rows["officers"].office_id, "active": "y"})
+    assert sign_in(alice_client, "alice").status_code == 302 and signed_in(alice_client)
 
 
 def test_a_mapping_change_of_office_moves_the_person_at_once(app, mapped, make_user, offices):
@@ -254,6 +257,22 @@ def test_a_person_removed_from_the_group_at_the_provider_is_out_when_the_sign_in
     (alice,) = users()
     assert not alice.active and not signed_in(client)
     assert db.session.scalar(sa.select(AuditLog.action).order_by(AuditLog.id.desc())) == "sso_deactivate"
+
+
+def test_an_account_an_administrator_deactivated_here_stays_out_whatever_the_provider_says(app, mapped, make_user):
+    from caseflow.services import admin as admin_service
+
+    client = app.test_client()
+    sign_in(client, "alice")
+    (alice,) = users()
+    admin_service.save(make_user("admin"), "users", alice.id, {
+        "email": alice.email, "name": alice.name, "role": alice.role, "office_id": alice.office_id,
+        "active": False}, datetime.now(UTC))
+    assert not signed_in(client)
+    resp = sign_in(client, "alice")  # still in the mapped group at the provider
+    refused(resp, "inactive", 403)
+    assert "inaktiverats av en administratör" in resp.get_data(as_text=True)
+    assert not [u for u in users() if u.email == "alice@kommun.test"][0].active and not signed_in(client)
 
 
 def test_a_new_group_at_the_provider_changes_the_role_at_the_next_sign_in(app, mapped, op):

@@ -38,6 +38,8 @@ REFUSALS = {
                    "the IT service desk."),
     "no_access": _l("You are signed in at your organisation, but none of your groups gives access to caseflow. "
                     "Ask your manager or the IT service desk to add you to the right group."),
+    "inactive": _l("Your caseflow account has been deactivated by an administrator here. Ask them whether you "
+                   "should have access."),
 }
 # A sign-in that ran out is taken through the provider again at once on these pages (a GET only: a form sent
 # after the lifetime is refused and the person signs in again).
