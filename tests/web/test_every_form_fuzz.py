@@ -47,6 +47,7 @@ FORMS = [
     ("admin", "/admin/report_settings/1", "/admin/report_settings/1"),
     ("admin", "/admin/offices/1", "/admin/offices/1"),
     ("admin", "/admin/tokens", "/admin/tokens"),
+    ("admin", "/admin/sso-groups", "/admin/sso-groups"),
     ("analyst", "/reports/snapshots", "/reports/snapshots"),
 ]
 

@@ -323,3 +323,20 @@ def test_with_passwords_off_staff_cannot_use_one_and_the_break_glass_admin_needs
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditLog.action == "break_glass_login")) == 1
     with pytest.raises(Exception):  # noqa: B017 - only the named administrator gets a code
         break_glass.enrol(officer.email, datetime.now(UTC))
+
+
+# -- configuration ---------------------------------------------------------------------------------------------
+def test_the_provider_is_configured_by_environment_and_passwords_off_needs_one(monkeypatch, tmp_path):
+    from caseflow.config import ConfigError, from_env
+
+    monkeypatch.setenv("STAFF_PASSWORDS", "off")
+    with pytest.raises(ConfigError, match="OIDC_ISSUER"):
+        from_env(str(tmp_path), {"TESTING": True})
+    monkeypatch.setenv("OIDC_ISSUER", "https://login.kommun.test/realms/staff")
+    monkeypatch.setenv("OIDC_CLIENT_ID", "caseflow")
+    monkeypatch.setenv("OIDC_GROUPS_CLAIM", "roles")
+    cfg = from_env(str(tmp_path), {"TESTING": True})
+    assert cfg["STAFF_PASSWORDS"] is False and cfg["SSO_SESSION_MINUTES"] == 60
+    assert cfg["OIDC_PROVIDERS"]["staff"]["issuer"] == "https://login.kommun.test/realms/staff"
+    assert cfg["OIDC_PROVIDERS"]["staff"]["groups_claim"] == "roles"
+    assert cfg["OIDC_PROVIDERS"]["staff"]["leeway"] == 60
