@@ -77,7 +77,10 @@ def parse(raw: bytes) -> ParsedMail:
         to=[a.lower() for _n, a in getaddresses([_header(msg, "To"), _header(msg, "Cc")]) if a],
         subject=" ".join(_header(msg, "Subject").split())[:300], text=_normalise(text), html_only=html_only,
         in_reply_to=_header(msg, "In-Reply-To").strip(), references=_header(msg, "References").split(),
-        key=hashlib.sha256((message_id or raw.decode("latin-1")).encode("utf-8", "surrogateescape")).hexdigest(),
+        # the same Message-ID from the same sender is the same mail (to two of our addresses, or delivered twice);
+        # with the sender in the key nobody can block another's mail by sending its Message-ID first
+        key=hashlib.sha256((f"{message_id}\n{address.strip().lower()}" if message_id else raw.decode("latin-1"))
+                           .encode("utf-8", "surrogateescape")).hexdigest(),
     )
     mail.parts = list(_parts(msg))
     mail.is_report = msg.get_content_type() == "multipart/report"
@@ -249,8 +252,13 @@ class _TextFromHtml(HTMLParser):
         self.stack: list[tuple[str, bool]] = []
         self.href: list[str | None] = []
 
-    def _newline(self) -> None:
-        if self.lines[-1].strip() or (len(self.lines) > 1 and self.lines[-2].strip()):
+    _PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"}
+
+    def _newline(self, tag: str = "") -> None:
+        """End the line; a paragraph also leaves an empty line (one, however many tags end there)."""
+        if self.lines[-1].strip():
+            self.lines.append("")
+        if tag in self._PARAGRAPHS and len(self.lines) > 1 and self.lines[-2].strip():
             self.lines.append("")
 
     def handle_starttag(self, tag, attrs):
@@ -261,7 +269,7 @@ class _TextFromHtml(HTMLParser):
         quoting = tag == "blockquote" or "gmail_quote" in (a.get("class") or "") or \
             (a.get("id") or "") in ("appendonsend", "divRplyFwdMsg")
         if tag in self._BLOCKS or quoting:
-            self._newline()
+            self._newline(tag)
         if quoting:
             self.quote += 1
         if tag not in ("br", "hr", "img", "meta", "link", "input"):
@@ -286,7 +294,7 @@ class _TextFromHtml(HTMLParser):
             if href and href.startswith(("http://", "https://")) and href not in self.lines[-1]:
                 self.lines[-1] += f" ({href})"
         if tag in self._BLOCKS:
-            self._newline()
+            self._newline(tag)
 
     def handle_data(self, data):
         if self.skip:

@@ -324,8 +324,11 @@ def _classify(mail: mailparse.ParsedMail, related: Case | None) -> tuple[str, in
     rules' keywords name a category, then a category's name in the mail does; the kind from the words
     (mailparse.guess_kind), made one the category serves."""
     snap = snapshot.current()
-    if related is not None:
-        return related.kind, related.category_id
+    if related is not None:  # intake must not refuse it (a refusal would be retried forever): a category since
+        # deactivated, or no longer serving the kind, gives way to the routing of a case without one
+        category = snap.category(related.category_id) if related.category_id else None
+        ok = category is not None and category.active and related.kind in category.kind_list
+        return related.kind, related.category_id if ok else None
     words = f"{mail.subject}\n{mail.text}".casefold()
     category = None
     for rule in snap.rules:

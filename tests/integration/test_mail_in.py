@@ -310,6 +310,19 @@ def test_the_reply_token_decides_the_case_and_another_sender_is_shown(awaiting, 
     assert ev.data["sender_mismatch"] is True and ev.data["sender"] == "bookkeeper@byra-ekonomi.se"
 
 
+def test_a_reply_sent_to_the_service_address_finds_its_case_by_the_thread(awaiting, receiver):
+    """A mail program that answered to another of our addresses still names our thread in References."""
+    receipt, _officer, request = awaiting
+    reply = corpus.gmail_en_reply(COMPANY, SERVICE, "Completion", "The drawing is on its way.", "Send it.")
+    del reply["References"]
+    reply["In-Reply-To"] = request["Message-ID"]
+    reply["References"] = f"{request['References']} {request['Message-ID']}"
+    assert deliver(receiver, reply, SERVICE) == 250
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 1  # no new case
+    assert db.session.scalars(sa.select(InboundMail)).one().case_id == receipt.case_id
+    assert db.session.get(Case, receipt.case_id).status == workflow.IN_PROGRESS
+
+
 def test_a_guessed_reply_token_reaches_no_case(awaiting, receiver):
     receipt, _officer, request = awaiting
     guessed = f"svar+{receipt.case_id}-{'0' * 32}@{REPLY_DOMAIN}"
