@@ -26,7 +26,9 @@ CATEGORY = {"sv": "Markupplåtelse", "en": "Use of public land"}
 def due_words(case_id: int, clock: str, lang: str) -> str:
     db.session.expire_all()
     due = db.session.scalar(sa.select(SlaClock.due_at).where(SlaClock.case_id == case_id, SlaClock.name == clock))
-    return format_date(due.astimezone(BusinessCalendar().tz).date(), "EEEE d MMMM", locale=lang)
+    tz = BusinessCalendar().tz
+    pattern = "EEEE d MMMM" if due.astimezone(tz).year == datetime.now(tz).year else "EEEE d MMMM y"
+    return format_date(due.astimezone(tz).date(), pattern, locale=lang)
 
 
 def file_in_browser(browser, live_server: str, lang: str) -> tuple[str, str]:

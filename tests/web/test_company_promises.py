@@ -25,8 +25,12 @@ def text_of(html: str) -> str:
 
 
 def day_words(instant: datetime, locale: str = "sv") -> str:
-    """A clock's due instant as the company reads it: weekday, day and month in Stockholm ("onsdag 2 december")."""
-    return format_date(instant.astimezone(clock_rules.BusinessCalendar().tz).date(), "EEEE d MMMM", locale=locale)
+    """A clock's due instant as the company reads it: weekday, day and month in Stockholm ("onsdag 2 december"),
+    and the year when it is not this year's."""
+    tz = clock_rules.BusinessCalendar().tz
+    local = instant.astimezone(tz)
+    pattern = "EEEE d MMMM" if local.year == datetime.now(tz).year else "EEEE d MMMM y"
+    return format_date(local.date(), pattern, locale=locale)
 
 
 def clock(case: Case, name: str) -> SlaClock:
@@ -117,6 +121,20 @@ def test_a_statutory_case_states_the_legal_period_what_starts_it_and_its_deadlin
     started = clock(case, "pbl")
     assert started.started_at is not None
     assert f"vi beslutar senast {day_words(started.due_at)}" in text_of(client.get(track_path).get_data(as_text=True))
+
+
+def test_an_extended_statutory_deadline_and_a_request_for_a_decision_show_their_clocks_dates(client, category,
+                                                                                               make_user):
+    case, _receipt, track_path = file_case(client, category, code="bygglov")
+    officer, now = officer_of(case, make_user), datetime.now(UTC)
+    casework.extend_statutory_deadline(officer, case.id, 6, "Vi inväntar ett yttrande från Trafikverket.", now)
+    casework.register_decision_request(officer, case.id, now, now)
+    page = text_of(client.get(track_path).get_data(as_text=True))
+    extended = clock(case, "pbl")
+    assert (f"Vi har förlängt tiden en gång, med 6 veckor, som lagen tillåter: vi beslutar senast "
+            f"{day_words(extended.due_at)}.") in page
+    assert (f"Du har begärt att ärendet avgörs (förvaltningslagen 12 §): vi avgör det, eller avslår begäran i ett "
+            f"eget beslut, senast {day_words(clock(case, 'fl12').due_at)}.") in page
 
 
 def test_a_category_decision_in_weeks_shows_its_date_and_what_starts_it(client, category):
