@@ -253,3 +253,18 @@ def test_a_due_instant_reads_as_a_stockholm_date_in_the_page_language(app, lang,
 
     with app.test_request_context("/"), force_locale(lang):
         assert when(due, unit, now=datetime(2026, 11, 30, 12, tzinfo=UTC)) == words
+
+
+def test_the_report_charts_promise_line_follows_the_configured_first_response_promise(client, submit, make_user):
+    from tests.conftest import login
+
+    submit()
+    login(client, make_user("analyst"))
+    assert "Löfte: 2 arbetsdagar = 18 h" in client.get("/reports/").get_data(as_text=True)  # 9-hour working days
+    policy = db.session.scalar(sa.select(SlaPolicy).where(
+        SlaPolicy.clock == "first_response", SlaPolicy.kind.is_(None), SlaPolicy.category_id.is_(None),
+        SlaPolicy.priority.is_(None)))
+    admin.save(make_user("admin"), "policies", policy.id,
+               {"unit": "working_days", "target": 3, "warn_percent": policy.warn_percent}, datetime.now(UTC))
+    html = client.get("/reports/").get_data(as_text=True)
+    assert "Löfte: 3 arbetsdagar = 27 h" in html and "Löfte: 2 arbetsdagar" not in html
