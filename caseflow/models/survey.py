@@ -6,15 +6,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.survey import FACTORS, NKI_QUESTIONS  # noqa: F401 - the questions' columns, named where they are
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
-NKI_QUESTIONS = ("q_overall", "q_expectations", "q_ideal")
-FACTORS = ("information", "tillganglighet", "bemotande", "kompetens", "rattssakerhet", "effektivitet")
-
 
 class Survey(db.Model):
-    """One survey per closed case, sent with the closure mail; answered whole or not at all."""
+    """One survey per closed case, sent with the closure mail; answered once, with the three NKI questions; a
+    service factor answered "vet ej / ej aktuellt" is None (domain/survey.py)."""
 
     __table_args__ = (sa.Index("ix_survey_sent", "sent_at"), sa.Index("ix_survey_answered", "answered_at"))
 

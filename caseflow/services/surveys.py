@@ -1,4 +1,5 @@
-"""The satisfaction survey: sent when a case closes (once per case), answered whole through a private link."""
+"""The satisfaction survey: sent when a case closes (once per case), answered once through a private link: the
+three NKI questions, and each service factor rated or "vet ej / ej aktuellt" (domain/survey.py)."""
 from __future__ import annotations
 
 import secrets
@@ -7,14 +8,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
+from ..domain import survey as rules
 from ..extensions import db
 from ..models import Case, ReportSettings, Survey
-from ..models.survey import FACTORS, NKI_QUESTIONS
 from . import tracking
 from .errors import Conflict, InvalidInput, NotFound
 from .unit import commit
 
-QUESTIONS = NKI_QUESTIONS + tuple(f"f_{f}" for f in FACTORS)
+QUESTIONS = rules.QUESTIONS
+FACTORS = rules.FACTORS
 
 
 def settings() -> ReportSettings:
@@ -51,19 +53,19 @@ def by_token(token: str) -> Survey:
     return survey
 
 
-def answer(token: str, answers: dict[str, int], comment: str, now: datetime) -> Survey:
-    """Record the answer: every question answered on 1..k, or nothing is saved. One answer per case."""
+def answer(token: str, answers: dict[str, int | None], comment: str, now: datetime) -> Survey:
+    """Record the answer: the three NKI questions on 1..k, each factor on 1..k or None ("vet ej / ej aktuellt",
+    stored as no answer); or nothing is saved. One answer per case."""
     survey = by_token(token)
     if survey.answered_at is not None:
         raise Conflict("already_answered")
-    errors = {q: "required" for q in QUESTIONS
-              if not isinstance(answers.get(q), int) or not 1 <= answers[q] <= survey.scale}
+    errors = rules.answer_errors(answers, survey.scale)
     if len(comment or "") > 5000:
         errors["comment"] = "too_long"
     if errors:
         raise InvalidInput(errors)
     for q in QUESTIONS:
-        setattr(survey, q, answers[q])
+        setattr(survey, q, answers.get(q))
     survey.comment = (comment or "").strip() or None
     survey.answered_at = now
     commit()

@@ -31,5 +31,17 @@
   }
   // After a failed submit, move focus to the error summary so screen readers announce it.
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // A link of the summary moves focus to its field, its label or question in view (a fragment link alone
+    // only scrolls, and would hide the label above the field), as GOV.UK's summary does.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.hash.slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      (field.closest(".field") || field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
 })();

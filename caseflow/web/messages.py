@@ -1,5 +1,21 @@
 """Translated messages for the error codes that services raise (``InvalidInput.fields``)."""
+from babel.numbers import format_decimal
+from wtforms.validators import Length
+
+from .i18n import lang
 from .i18n import lazy_gettext as _l
+
+
+class Count:
+    """A number written as the language writes it ("10 000" in Swedish, "10,000" in English) when the message
+    is formatted, so a message can name a validator's limit instead of repeating it."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __str__(self) -> str:
+        return format_decimal(self.n, locale=lang())
+
 
 FIELD_ERRORS = {
     "required": _l("Please fill in this field."),
@@ -50,11 +66,18 @@ def apply_errors(form, fields: dict[str, str]) -> None:
     """Attach service errors to the form's fields, so the page shows them beside what the user typed."""
     for name, code in fields.items():
         field = getattr(form, name, None)
-        msg = FIELD_ERRORS.get(code, FIELD_ERRORS["invalid_choice"])
+        own = getattr(form, "MESSAGES", {}).get(name, {}).get(code)  # the field's own sentence (web/forms.py)
+        msg = FIELD_ERRORS.get(code, FIELD_ERRORS["invalid_choice"]) if own is None else _limit(own, field)
         if field is not None:
             field.errors = list(field.errors or []) + [msg]
         else:
             form.form_errors.append(msg)
+
+
+def _limit(message, field) -> str:
+    """A field's sentence that names its length limit (``%(n)s``), with the limit of the field's validator."""
+    limits = [v.max if v.max != -1 else v.min for v in getattr(field, "validators", ()) if isinstance(v, Length)]
+    return str(message) % {"n": Count(limits[0])} if limits and "%(n)s" in str(message) else str(message)
 
 
 try:  # WTForms >= 3.3 prefers SelectChoice objects; tuples are deprecated there

@@ -148,3 +148,102 @@ def test_lead_overview_and_at_risk_filter_count_a_clock_as_breached_only_past_it
     at_risk = lambda now: [c.id for c in finding.queue(o, finding.QueueFilter(at_risk=True), now=now)]  # noqa: E731
     assert at_risk(evening) == [r.case_id]  # due, not yet breached: still "at risk"
     assert at_risk(morning) == []
+
+
+# -- 6. survey figures: "vet ej" is no rating; the three NKI questions make a respondent -------------------------------
+def _closed_with_surveys(submit, officer, n_sbk: int, n_nl: int) -> list:
+    """Cases closed in November 2026 at two offices, each with its survey sent."""
+    from caseflow.models import Survey
+
+    sbk, nl = officer(), officer("naringsliv")
+    out = []
+    for i in range(n_sbk + n_nl):
+        at_sbk = i < n_sbk
+        r = submit("markupplatelse" if at_sbk else "foretagslots", kind="errand" if at_sbk else "question",
+                   when=local(2026, 11, 2, 9))
+        casework.close(sbk if at_sbk else nl, r.case_id, "answered", local(2026, 11, 3, 9 + i % 8))
+        out.append(db.session.scalar(sa.select(Survey).where(Survey.case_id == r.case_id)))
+    return out
+
+
+def test_a_survey_answered_vet_ej_keeps_no_rating_and_still_counts_its_respondent(submit, officer):
+    """"each service-factor question also offers 'vet ej / ej aktuellt'. A factor's index is computed over those
+    who rated that factor"; "a respondent is someone who answered all three NKI questions"."""
+    from datetime import date
+
+    from caseflow.models import ReportSettings
+    from caseflow.services import reports, surveys
+    from caseflow.services.errors import InvalidInput
+
+    db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=[1, 1, 1], min_answers=1,
+                                    min_answers_compare=1, recipients=""))
+    db.session.commit()
+    first, second = _closed_with_surveys(submit, officer, 2, 0)
+    answers = {q: 5 for q in surveys.QUESTIONS}
+    with pytest.raises(InvalidInput) as refused:  # an NKI question may not be left out ...
+        surveys.answer(surveys.token_for(first.salt), dict(answers, q_ideal=None), "", local(2026, 11, 4, 12))
+    assert refused.value.fields == {"q_ideal": "required"}
+    surveys.answer(surveys.token_for(first.salt), dict(answers, f_information=None, f_kompetens=None), "",
+                   local(2026, 11, 4, 12))  # ... a factor may: "vet ej"
+    surveys.answer(surveys.token_for(second.salt), dict(answers, f_information=3), "", local(2026, 11, 4, 13))
+    db.session.expire_all()
+    assert (first.f_information, first.f_kompetens, first.f_bemotande) == (None, None, 5)
+    total = reports.compute(date(2026, 11, 1))["total"]
+    assert total["respondents"] == 2 and total["nki"] == pytest.approx(80)
+    assert total["factor_ratings"]["information"] == 1 and total["factor_indices"]["information"] == 40
+    assert total["factor_ratings"]["kompetens"] == 1 and total["factor_indices"]["kompetens"] == 80
+    assert total["factor_ratings"]["bemotande"] == 2
+
+
+def test_the_months_survey_figures_match_the_naive_oracle(submit, officer, offices):
+    """The month's computation (per office, whose figures are a comparison, and in total) against
+    tests/oracle/survey.py, on random answers with "vet ej" among the factors, unanswered surveys and thresholds."""
+    import os
+    from datetime import date
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from caseflow.models import ReportSettings
+    from caseflow.services import reports
+    from tests.oracle import survey as oracle
+
+    sent = _closed_with_surveys(submit, officer, 5, 3)
+    rating = st.integers(1, 6)
+    answer = st.one_of(st.none(), st.tuples(rating, rating, rating, *[st.one_of(st.none(), rating)] * 6))
+
+    @settings(max_examples=int(os.environ.get("SURVEY_ORACLE_EXAMPLES", "25")), deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.lists(answer, min_size=len(sent), max_size=len(sent)), st.integers(1, 6), st.integers(1, 6),
+           st.lists(st.integers(0, 3), min_size=3, max_size=3).filter(lambda w: sum(w) > 0))
+    def check(given_answers, min_answers, min_compare, weights):
+        db.session.merge(ReportSettings(id=1, survey_scale=6, nki_weights=weights, min_answers=min_answers,
+                                        min_answers_compare=min_compare, recipients=""))
+        for i, (s, a) in enumerate(zip(sent, given_answers, strict=True)):  # the rows the survey service writes
+            s.answered_at = None if a is None else local(2026, 11, 10, 8) + i * (local(2026, 11, 10, 9) -
+                                                                                 local(2026, 11, 10, 8))
+            for q, v in zip(oracle.NKI + tuple(f"f_{f}" for f in oracle.FACTORS), a or (None,) * 9, strict=True):
+                setattr(s, q, v)
+        db.session.commit()
+        rep = reports.compute(date(2026, 11, 1))
+        groups = {"total": (sent, min_answers)}
+        for office in ("samhallsbyggnad", "naringsliv"):
+            groups[office] = ([s for s in sent if s.office_id == offices[office].id], max(min_answers, min_compare))
+        for key, (rows, least) in groups.items():
+            got = rep["total"] if key == "total" else rep["offices"][str(offices[key].id)]
+            answered = [a for s, a in zip(sent, given_answers, strict=True) if a is not None and s in rows]
+            want = oracle.figures(answered, 6, weights, least)
+            assert got["surveys_sent"] == len(rows) and got["surveys_answered"] == len(answered), key
+            assert got["respondents"] == want["respondents"] and got["too_few_answers"] == want["too_few_answers"]
+            assert (got["nki"] is None) == (want["nki"] is None), key
+            if want["nki"] is not None:
+                assert got["nki"] == pytest.approx(float(want["nki"]))
+            for q in oracle.NKI:
+                w = want["nki_question_indices"][q]
+                assert got["nki_question_indices"][q] == (None if w is None else pytest.approx(float(w))), (key, q)
+            assert got["factor_ratings"] == want["factor_ratings"], key
+            for f in oracle.FACTORS:
+                w = want["factor_indices"][f]
+                assert got["factor_indices"][f] == (None if w is None else pytest.approx(float(w))), (key, f)
+
+    check()

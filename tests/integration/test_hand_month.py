@@ -31,7 +31,6 @@ import sqlalchemy as sa
 from caseflow.extensions import db
 from caseflow.models import Case, CaseEvent, MonthlyReport, Survey
 from caseflow.services import casework, public, reports, sla, surveys
-from caseflow.services.errors import InvalidInput
 from tests.conftest import login
 
 Z = ZoneInfo("Europe/Stockholm")
@@ -502,20 +501,7 @@ def _answer_survey(case_id: int, scores: tuple, when: datetime) -> None:
     survey = db.session.scalar(sa.select(Survey).where(Survey.case_id == case_id))
     token = surveys.token_for(survey.salt)
     answers = dict(zip(SURVEY_KEYS, scores, strict=True))
-    try:
-        surveys.answer(token, answers, "", when)
-    except InvalidInput as exc:
-        # No service takes "vet ej" yet (docs/domain.md: every factor question offers it): the answer goes in whole
-        # through the service and the factors answered "vet ej" are then cleared on the row. Once
-        # surveys.answer accepts None for a factor, this branch is never taken.
-        vet_ej = {k for k, v in answers.items() if v is VET_EJ}
-        if not vet_ej or set(exc.fields) != vet_ej:
-            raise
-        surveys.answer(token, {k: (3 if v is VET_EJ else v) for k, v in answers.items()}, "", when)
-        survey = db.session.scalar(sa.select(Survey).where(Survey.case_id == case_id))
-        for key in vet_ej:
-            setattr(survey, key, None)
-        db.session.commit()
+    surveys.answer(token, answers, "", when)  # a factor answered "vet ej" goes in as None and is kept as None
 
 
 @pytest.fixture

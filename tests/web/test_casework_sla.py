@@ -35,7 +35,7 @@ def test_completion_request_then_company_answer_resumes_the_case(client, make_us
 def test_empty_company_answer_keeps_the_page_with_a_message(client, submit):
     r = submit()
     resp = client.post(f"/track/{r.token}", data={"body": ""})
-    assert resp.status_code == 422 and "Fyll i det här fältet" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Skriv ditt svar" in resp.get_data(as_text=True)
 
 
 def test_company_cannot_answer_with_a_wrong_token(client, submit):

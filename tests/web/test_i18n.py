@@ -5,7 +5,7 @@ import threading
 from flask_babel import force_locale
 
 from caseflow.web import i18n
-from caseflow.web.public.forms import REQUIRED
+from caseflow.web.auth.forms import REQUIRED  # any lazy text of a module
 
 
 def request_in(app, language):

@@ -63,19 +63,20 @@ def test_the_token_is_not_stored_in_clear(client, category):
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("org_number", "556036-0794", "kontrollsiffran"),
-    ("org_number", "12345", "tio siffror"),
-    ("org_number", "", "Fyll i det här fältet"),
-    ("company_name", "", "Fyll i det här fältet"),
-    ("contact_name", "", "Fyll i det här fältet"),
-    ("contact_email", "anna-at-example", "Skriv en e-postadress"),
-    ("contact_email", "", "Fyll i det här fältet"),
-    ("subject", "", "Fyll i det här fältet"),
-    ("subject", "x" * 201, "Högst 200 tecken"),
-    ("description", "", "Fyll i det här fältet"),
-    ("description", "x" * 10001, "Högst 10000 tecken"),
-    ("category_id", "0", "Välj ett område"),
-    ("kind", "spam", "Inte ett giltigt val"),
+    ("org_number", "556036-0794", "Organisationsnumret stämmer inte – kontrollera siffrorna"),
+    ("org_number", "12345", "Skriv ett organisationsnummer med 10 siffror, till exempel 556677-8899"),
+    ("org_number", "", "Skriv företagets organisationsnummer"),
+    ("company_name", "", "Skriv företagets namn"),
+    ("contact_name", "", "Skriv ditt namn"),
+    ("contact_email", "anna-at-example", "Skriv en e-postadress i rätt format, till exempel namn@foretag.se"),
+    ("contact_email", "", "Skriv din e-postadress"),
+    ("subject", "", "Skriv en rubrik för ärendet"),
+    ("subject", "x" * 201, "Rubriken får vara högst 200 tecken"),
+    ("description", "", "Beskriv vad ärendet gäller"),
+    ("description", "x" * 10001, "Beskrivningen får vara högst 10\xa0000 tecken"),
+    ("category_id", "0", "Välj vilket område ärendet gäller"),
+    ("category_id", "abc", "Välj vilket område ärendet gäller"),
+    ("kind", "spam", "Välj vad ärendet gäller"),
 ])
 def test_each_invalid_field_gets_a_swedish_message_and_the_typed_values_stay(client, category, field, value, message):
     data = form_data(category, **{field: value})
@@ -114,7 +115,7 @@ def test_category_that_does_not_serve_the_kind_is_refused_with_a_message(client,
 def test_errors_are_in_english_when_english_is_chosen(client, category):
     client.get("/?lang=en")
     html = client.post("/submit", data=form_data(category, org_number="556036-0794")).get_data(as_text=True)
-    assert "check digit" in html
+    assert "The organisation number is not right – check the digits" in html
 
 
 @pytest.mark.parametrize("token", ["0" * 48, "abc", "../../etc/passwd", "f" * 64, "A" * 48])

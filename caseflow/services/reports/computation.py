@@ -26,8 +26,9 @@ once in ``domain.figures``; this computes them, per office and in total.
 - **delay notices**, **PBL fee reductions**, **breaches**: their events in the month (a breach withdrawn by a
   correction is not counted).
 - **survey**: response rate = answered / sent, by month of sending; NKI and factor indices from answers given
-  in the month (whole answers only), shown only with >= ``min_answers`` respondents, else "too few", with the
-  three question indices; a service factor's index over those who rated it, shown from ``min_answers`` ratings.
+  in the month (every answer has its three NKI questions: a respondent), shown only with >= ``min_answers``
+  respondents, else "too few", with the three question indices; a service factor's index over those who rated
+  it ("vet ej" is no rating), shown from ``min_answers`` ratings (the arithmetic: domain.survey.figures).
   An office's figures sit beside the other offices' (a comparison), so there the threshold is
   ``min_answers_compare`` (never below ``min_answers``); the total's is ``min_answers``.
 """
@@ -43,10 +44,11 @@ import sqlalchemy as sa
 
 from ...domain import figures as registry
 from ...domain import metrics
+from ...domain import survey as survey_rules
 from ...domain.calendar import BusinessCalendar
+from ...domain.survey import FACTORS, NKI_QUESTIONS, QUESTIONS
 from ...extensions import db
 from ...models import Case, CaseEvent, Office, Survey
-from ...models.survey import FACTORS, NKI_QUESTIONS
 from .. import sla, surveys
 from ..authorization import require_report_reader
 from ..errors import InvalidInput
@@ -326,22 +328,16 @@ def _survey_figures(start: datetime, end: datetime, category_id, kind) -> dict:
     # fewer than a figure shown alone; the total needs min_answers.
     per_office = max(settings.min_answers, settings.min_answers_compare)
     for key, g in groups.items():
-        n = len(g["answers"])
+        answers = [{q: getattr(s, q) for q in QUESTIONS} for s in g["answers"]]
         least = settings.min_answers if key == "total" else per_office
-        enough = n >= least
-        q_idx = [metrics.question_index([getattr(s, q) for s in g["answers"]], s_scale(g)) for q in NKI_QUESTIONS]
-        value = metrics.nki(q_idx, settings.nki_weights) if enough else None
-        # A factor's index is over those who rated it ("vet ej" is no rating), shown from as many ratings.
-        ratings = {f: [r for s in g["answers"] if (r := getattr(s, f"f_{f}")) is not None] for f in FACTORS}
+        fig = survey_rules.figures(answers, s_scale(g), settings.nki_weights, least)
         out[key] = {
             "surveys_sent": g["sent"], "surveys_answered": g["answered_of_sent"],
             "response_rate": metrics.share(g["answered_of_sent"], g["sent"]),
-            "respondents": n, "too_few_answers": not enough,
-            "nki": value, "nki_grade": metrics.grade(value),
-            "nki_question_indices": {q: (i if enough else None) for q, i in zip(NKI_QUESTIONS, q_idx, strict=True)},
-            "factor_ratings": {f: len(r) for f, r in ratings.items()},
-            "factor_indices": {f: (metrics.question_index(r, s_scale(g)) if len(r) >= least else None)
-                               for f, r in ratings.items()},
+            "respondents": fig.respondents, "too_few_answers": fig.too_few_answers,
+            "nki": fig.nki, "nki_grade": metrics.grade(fig.nki),
+            "nki_question_indices": fig.question_indices,
+            "factor_ratings": fig.factor_ratings, "factor_indices": fig.factor_indices,
         }
     return out
 

@@ -1,7 +1,7 @@
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired
 
-from ..forms import Form
+from ..forms import Form, MinLength, Required, SameAs
 from ..i18n import lazy_gettext as _l
 
 REQUIRED = _l("Please fill in this field.")
@@ -16,11 +16,17 @@ class LoginForm(Form):
 class PasswordForm(Form):
     """Change one's own password (staff and company accounts)."""
 
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(message=REQUIRED)])
-    password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[
-        DataRequired(message=REQUIRED), Length(min=10, message=_l("Too short: at least 10 characters."))])
-    confirm = PasswordField(_l("New password again"), validators=[
-        DataRequired(message=REQUIRED), EqualTo("password", message=_l("The passwords are not the same."))])
+    MESSAGES = {
+        "current_password": {"required": _l("Enter your current password")},
+        "password": {"required": _l("Choose a new password"),
+                     "too_short": _l("The password must be at least %(n)s characters")},
+        "confirm": {"required": _l("Enter the new password again"),
+                    "mismatch": _l("The passwords are not the same – enter the same password twice")},
+    }
+
+    current_password = PasswordField(_l("Current password"), validators=[Required()])
+    password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[Required(), MinLength(10)])
+    confirm = PasswordField(_l("New password again"), validators=[Required(), SameAs("password")])
 
 
 class BreakGlassForm(Form):

@@ -1,19 +1,18 @@
 from datetime import UTC, datetime
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, session, url_for
 
 from ...domain.promises import RECEIVED
 from ...services import accounts, catalog, intake, ops, promises, public, surveys
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view, limited
-from ..helpers import as_int, current_account_id, send_attachment, uploads_from
+from ..helpers import current_account_id, send_attachment, uploads_from
 from ..i18n import gettext as _
 from ..i18n import lang
-from ..i18n import lazy_gettext as _l
 from ..messages import apply_errors, choices
 from ..urls import external_url
 from . import bp
-from .forms import AnswerForm, EmailForm, SubmitForm, SurveyForm
+from .forms import AnswerForm, EmailForm, SubmitForm, survey_form
 
 
 @bp.get("/")
@@ -108,19 +107,6 @@ def resend_links():
     return render_template("public/links.html", form=form), (422 if form.is_submitted() else 200)
 
 
-SURVEY_QUESTIONS = {
-    "q_overall": _l("How satisfied are you, on the whole, with how your case was handled?"),
-    "q_expectations": _l("How well did our service meet your expectations?"),
-    "q_ideal": _l("How close did our service come to an ideal service?"),
-    "f_information": _l("Information: was it easy to find and understand?"),
-    "f_tillganglighet": _l("Accessibility: was it easy to reach us?"),
-    "f_bemotande": _l("Treatment: how were you treated?"),
-    "f_kompetens": _l("Competence: did we know what we were doing?"),
-    "f_rattssakerhet": _l("Legal certainty: was your case handled fairly and correctly?"),
-    "f_effektivitet": _l("Efficiency: was it handled quickly and simply?"),
-}
-
-
 @bp.route("/survey/<token>", methods=["GET", "POST"])
 @form_view
 @limited("SUBMIT_RATE_LIMIT")
@@ -129,22 +115,18 @@ def survey(token: str):
     g.no_store = True
     if s.answered_at is not None:
         return render_template("public/survey_done.html", already=True)
-    form = SurveyForm()
-    chosen = {q: request.form.get(q, "") for q in SURVEY_QUESTIONS}
-    errors = {}
+    form = survey_form(s.scale)()
     if form.validate_on_submit():
         try:
-            surveys.answer(token, {q: as_int(v) for q, v in chosen.items()},
-                           form.comment.data or "", datetime.now(UTC))
+            surveys.answer(token, form.answers(), form.comment.data or "", datetime.now(UTC))
         except InvalidInput as exc:
-            errors = exc.fields
+            apply_errors(form, exc.fields)
         except Conflict:
             return render_template("public/survey_done.html", already=True)
         else:
             return render_template("public/survey_done.html", already=False)
     status = 422 if form.is_submitted() else 200
-    return render_template("public/survey.html", form=form, scale=s.scale, questions=SURVEY_QUESTIONS,
-                           chosen=chosen, errors=errors, case_reference=s.case.reference), status
+    return render_template("public/survey.html", form=form, scale=s.scale, case_reference=s.case.reference), status
 
 
 @bp.get("/privacy")
