@@ -152,7 +152,7 @@ def test_answering_the_completion_request_from_outlook_puts_answer_and_file_on_t
     # the assignee is told, the queue shows the case back in progress
     assert wait_for(smtp, lambda m: m["To"] == officer.email and "Här kommer ritningen" in body_of(m))
     [row] = [r for r in finding.queue_rows(officer) if r.id == case.id]
-    assert row.status == workflow.IN_PROGRESS
+    assert row.status == workflow.IN_PROGRESS and row.answered and row.new_file and row.changed  # marked, on top
     # the complete original is kept as the registered document
     mail = db.session.scalars(sa.select(InboundMail)).one()
     assert mail.case_id == case.id and mail.case_message_id == msg.id and mail.storage_name.endswith(".eml")
