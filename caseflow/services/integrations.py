@@ -97,8 +97,7 @@ def submit(token: ApiToken, sub: intake.Submission, key: str | None, now: dateti
     """Submit a case for an integration. With an Idempotency-Key the same key returns the same case (created
     False); the same key with a different body is a conflict. Returns (case, tracking token or None, created)."""
     require(token, "submit")
-    if sub.channel == "web":  # the REST API's submissions (Open311 says its own)
-        sub.channel = "api"
+    sub.channel = "open311" if sub.channel == "open311" else "api"  # an integration never files as web or e-mail
     body_hash = hashlib.sha256(json.dumps(asdict(sub), sort_keys=True, default=str).encode()).hexdigest()
     if key and len(key) > 200:
         raise InvalidInput({"Idempotency-Key": "too_long"})
