@@ -392,3 +392,18 @@ def category_words(name: str) -> list[str]:
     whole = name.casefold().strip()
     first = re.split(r"\s+och\s+|[,/(]|\s+and\s+", whole)[0].strip()
     return [whole] + ([first] if len(first) >= 6 and first != whole else [])
+
+
+_ENGLISH = frozenset("the and you your we our is are to of for with please would could thank thanks hello hi i my "
+                     "do about who what how can best regards this that it".split())
+_SWEDISH = frozenset("och att det jag vi ni är för med på till av hej tack vänliga hälsningar inte som hur vad "
+                     "kan om mvh".split())
+
+
+def guess_language(subject: str, text: str) -> str:
+    """"en" for a mail plainly written in English, else "sv" (the service's language): the receipt and every later
+    mail to the company are written in it."""
+    words = re.findall(r"[a-zåäöé]+", f"{subject}\n{text}".casefold())
+    english = sum(w in _ENGLISH for w in words)
+    swedish = sum(w in _SWEDISH for w in words)  # not å, ä, ö alone: "Norrköping" is written in English too
+    return "en" if english >= 3 and english > 2 * swedish else "sv"

@@ -280,6 +280,7 @@ def _new_case(row: InboundMail, mail: mailparse.ParsedMail, now: datetime, *, re
         subject=(mail.subject or "(inget ämne)")[:intake.LIMITS["subject"]],
         description=_body(mail, cut=related is not None)[:intake.LIMITS["description"]],
         complaint_ground="other" if kind == "complaint" else None, channel="email",
+        language=related.language if related is not None else mailparse.guess_language(mail.subject, mail.text),
     )
     if related is not None and related.company_id:
         company = db.session.get(Company, related.company_id)

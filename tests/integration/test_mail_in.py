@@ -209,6 +209,7 @@ def test_a_mail_naming_nothing_known_goes_to_the_entry_office_as_a_question(rece
     case = db.session.scalars(sa.select(Case)).one()
     assert case.kind == "question" and case.category_id is None
     assert case.office_id == offices["naringsliv"].id and case.route_reason == "fallback"
+    assert case.language == "en"  # the receipt is in the language the company wrote
 
 
 def test_windows_1252_mail_labelled_latin1_with_raw_8bit_subject_reads_right(receiver):
@@ -385,6 +386,18 @@ def test_a_mail_over_the_size_limit_gets_a_polite_answer_and_no_case(receiver, s
     row = db.session.scalars(sa.select(InboundMail)).one()
     assert row.outcome == "refused" and row.detail["why"] == "too_large"
     assert wait_for(smtp, lambda m: m["To"] == "big@fastighet-ab.se")
+
+
+def test_a_too_large_reply_is_registered_on_its_case_and_answered_with_the_case_link(awaiting, receiver, smtp):
+    receipt, _officer, request = awaiting
+    mail = corpus.gmail_en_reply(COMPANY, request["Reply-To"], "Completion", "All the photos.", "",
+                                 files=[("photos.pdf", corpus.PDF + b"0" * 250_000, "application/pdf")])
+    assert deliver(receiver, mail, request["Reply-To"]) == 250
+    case = db.session.get(Case, receipt.case_id)
+    assert case.status == workflow.AWAITING_CUSTOMER  # nothing of it landed as an answer
+    assert events(case.id, "mail_received")[0].data["outcome"] == "refused"
+    [told] = wait_for(smtp, lambda m: m["To"] == COMPANY and "MB" in body_of(m))
+    assert f"/track/{receipt.token}" in body_of(told)
 
 
 def test_a_sender_over_the_rate_limit_makes_no_more_cases(receiver):

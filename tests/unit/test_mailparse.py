@@ -107,3 +107,13 @@ def test_the_same_message_id_from_another_sender_is_another_mail():
     b["Message-ID"] = a["Message-ID"]
     assert parsed(a).key != parsed(b).key
     assert parsed(a).key == parsed(a).key
+
+
+@pytest.mark.parametrize("subject, text, language", [
+    ("Moving here", "Hello, who do I talk to about moving my company to Norrköping? Thanks", "en"),
+    ("Fråga", "Hej! Vem kontaktar vi om uteservering? Tack", "sv"),
+    ("Hej", "", "sv"),
+    ("Re: tillstånd", "Thank you, we will send the drawing. Med vänliga hälsningar, Anna", "sv"),
+])
+def test_a_new_mail_is_answered_in_english_only_when_plainly_written_in_it(subject, text, language):
+    assert mailparse.guess_language(subject, text) == language
