@@ -451,3 +451,33 @@ def test_caseflow_mail_in_runs_as_its_own_process_and_makes_a_case(app, offices,
     case = db.session.scalars(sa.select(Case)).one()
     assert case.channel == "email" and case.category.code == "bygglov" and case.kind == "errand"
     assert proc.returncode == 0, err.decode()[-2000:]
+
+
+def test_lmtp_answers_once_per_recipient_after_data(awaiting, receiver):
+    """RFC 2033: after DATA an LMTP server answers for each accepted recipient; one mail to two of our addresses
+    is registered once (the second answer says so)."""
+    receipt, _officer, request = awaiting
+    raw = corpus.gmail_en_reply(COMPANY, request["Reply-To"], "Completion", "To both.", "").as_bytes(
+        policy=policy.SMTP)
+    with socket.create_connection((receiver.hostname, receiver.port), timeout=20) as sock:
+        f = sock.makefile("rb")
+
+        def say(line: bytes) -> bytes:
+            sock.sendall(line + b"\r\n")
+            reply = f.readline()
+            while reply[3:4] == b"-":  # a multi-line answer
+                reply = f.readline()
+            return reply
+
+        assert f.readline().startswith(b"220")
+        assert say(b"LHLO mx.test").startswith(b"250")
+        assert say(f"MAIL FROM:<{COMPANY}>".encode()).startswith(b"250")
+        assert say(f"RCPT TO:<{request['Reply-To']}>".encode()).startswith(b"250")
+        assert say(f"RCPT TO:<{SERVICE}>".encode()).startswith(b"250")
+        assert say(b"DATA").startswith(b"354")
+        sock.sendall(raw.replace(b"\r\n.", b"\r\n..") + b"\r\n.\r\n")
+        answers = [f.readline(), f.readline()]
+        say(b"QUIT")
+    assert [a[:3] for a in answers] == [b"250", b"250"] and b"already registered" in answers[1]
+    db.session.rollback()
+    assert db.session.scalars(sa.select(InboundMail)).one().case_id == receipt.case_id
