@@ -40,20 +40,44 @@ class RouteDecision:
     assign_strategy: str = "none"
 
 
-def rule_matches(rule: RuleSpec, facts: CaseFacts) -> bool:
-    if rule.kinds and facts.kind not in rule.kinds:
-        return False
-    if rule.category_ids and facts.category_id not in rule.category_ids:
-        return False
-    if rule.org_numbers and facts.org_number not in rule.org_numbers:
-        return False
-    if rule.legal_forms and facts.legal_form not in rule.legal_forms:
-        return False
+@dataclass(frozen=True)
+class ConditionCheck:
+    """One condition a rule sets, checked against a case: which (``kinds``, ``category_ids``, ``org_numbers``,
+    ``legal_forms``, ``keywords``), whether it holds, what the rule asks for and what the case has (for
+    ``keywords``: the rule's keywords found in the text)."""
+
+    condition: str
+    holds: bool
+    wanted: tuple
+    got: object
+
+
+def explain(rule: RuleSpec, facts: CaseFacts) -> list[ConditionCheck]:
+    """Every condition ``rule`` sets, in the order ``rule_matches`` tries them, each checked against ``facts``:
+    why the rule matches (all hold) or not (the first that fails, and any other). ``rule_matches`` is this
+    function's verdict, so the admin's rule tester and the routing can never disagree."""
+    checks = []
+    if rule.kinds:
+        checks.append(ConditionCheck("kinds", facts.kind in rule.kinds, tuple(sorted(rule.kinds)), facts.kind))
+    if rule.category_ids:
+        checks.append(ConditionCheck("category_ids", facts.category_id in rule.category_ids,
+                                     tuple(sorted(rule.category_ids)), facts.category_id))
+    if rule.org_numbers:
+        checks.append(ConditionCheck("org_numbers", facts.org_number in rule.org_numbers,
+                                     tuple(sorted(rule.org_numbers)), facts.org_number))
+    if rule.legal_forms:
+        checks.append(ConditionCheck("legal_forms", facts.legal_form in rule.legal_forms,
+                                     tuple(sorted(rule.legal_forms)), facts.legal_form))
     if rule.keywords:
         text = f"{facts.subject}\n{facts.description}".casefold()
-        if not any(k.casefold() in text for k in rule.keywords if k.strip()):
-            return False
-    return True
+        found = tuple(k for k in rule.keywords if k.strip() and k.casefold() in text)
+        checks.append(ConditionCheck("keywords", bool(found), tuple(k for k in rule.keywords if k.strip()), found))
+    return checks
+
+
+def rule_matches(rule: RuleSpec, facts: CaseFacts) -> bool:
+    """A rule matches when every condition it sets holds (``explain``); a rule that sets none matches anything."""
+    return all(check.holds for check in explain(rule, facts))
 
 
 def route(

@@ -3,10 +3,13 @@ Nothing is deleted: rows are deactivated, so history and reports keep their mean
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from ..domain import routing as domain_routing
 from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..domain.sla import UNITS
@@ -236,9 +239,94 @@ def test_route(user, kind: str, category_id: int | None, subject: str, descripti
         db.session.get(RoutingRule, decision.rule_id) if decision.rule_id else None
 
 
-def audit_log(user, limit: int = 200) -> list[AuditLog]:
+@dataclass
+class RuleVerdict:
+    """One active rule in evaluation order, as the rule tester shows it: its row, whether it matched, whether it
+    decided (the first that matched), and each of its conditions checked (``domain.routing.explain``)."""
+
+    rule: RoutingRule
+    matched: bool
+    decided: bool
+    checks: list
+
+
+def explain_route(user, kind: str, category_id: int | None, subject: str, description: str,
+                  org_number: str) -> list[RuleVerdict]:
+    """Why each active rule matched the sample case or not, in the order routing tries them."""
     require_administrator(user)
-    return list(db.session.scalars(sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)))
+    category = snapshot.current().category(category_id) if valid_id(category_id) else None
+    ident = parse_company_identifier(org_number) if org_number.strip() else None  # test_route refused a bad one
+    facts = routing.facts_for(kind, category, subject, description, ident)
+    specs = snapshot.current().rules
+    rows = {r.id: r for r in db.session.scalars(
+        sa.select(RoutingRule).where(RoutingRule.id.in_([s.id for s in specs] or [-1])))}
+    out, decided = [], False
+    for spec in specs:
+        checks = domain_routing.explain(spec, facts)
+        matched = all(c.holds for c in checks)
+        out.append(RuleVerdict(rows[spec.id], matched, matched and not decided, checks))
+        decided = decided or matched
+    return out
+
+
+@dataclass
+class AuditFilter:
+    actor_id: int | None = None
+    entity: str = ""  # a kind of change: the entity written (offices, policies, company_access …)
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+
+@dataclass
+class AuditPage:
+    entries: list[AuditLog]
+    page: int
+    has_next: bool
+    names: dict  # (entity, id) -> the row's name now (an office's, a rule's, a user's …), for the sentences
+    actors: list[tuple[int, str]]  # everyone who ever changed something: the "person" filter
+    entities: list[str]  # every kind of change in the log: the "kind of change" filter
+
+
+_NAMED = {"offices": (Office, "name"), "categories": (Category, "name"), "rules": (RoutingRule, "name"),
+          "canned": (CannedResponse, "title"), "users": (User, "name"), "measures": (HandslagetMeasure, "title")}
+
+
+def audit_log(user, filt: AuditFilter | None = None, page: int = 1, per_page: int = 50) -> AuditPage:
+    """The audit log, newest first, filtered by person, kind of change and period, a page at a time; with the
+    names of the rows it speaks of (one read per kind of row on the page, not per entry)."""
+    require_administrator(user)
+    filt = filt or AuditFilter()
+    page = max(1, min(page, 10_000))
+    q = sa.select(AuditLog).options(joinedload(AuditLog.actor))
+    if filt.actor_id:
+        q = q.where(AuditLog.actor_user_id == filt.actor_id if valid_id(filt.actor_id) else sa.false())
+    if filt.entity:
+        q = q.where(AuditLog.entity == filt.entity)
+    if filt.since:
+        q = q.where(AuditLog.at >= filt.since)
+    if filt.until:
+        q = q.where(AuditLog.at < filt.until)
+    rows = list(db.session.scalars(q.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+                                   .offset((page - 1) * per_page).limit(per_page + 1)).unique())
+    entries = rows[:per_page]
+    names = {}
+    for entity, (model, column) in _NAMED.items():
+        ids = {e.entity_id for e in entries if e.entity == entity and e.entity_id}
+        if ids:
+            read = sa.select(model.id, getattr(model, column)).where(model.id.in_(ids))
+            names.update({(entity, row_id): name for row_id, name in db.session.execute(read)})
+    for e in entries:
+        if e.entity == "policies" and e.entity_id:
+            names.setdefault(("policies", e.entity_id), None)
+    policy_ids = [i for (ent, i) in names if ent == "policies"]
+    if policy_ids:
+        for row in db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.id.in_(policy_ids))):
+            names[("policies", row.id)] = row
+    actors = [tuple(r) for r in db.session.execute(
+        sa.select(User.id, User.name).where(User.id.in_(sa.select(AuditLog.actor_user_id).distinct()))
+        .order_by(User.name))]
+    entities = sorted(db.session.scalars(sa.select(AuditLog.entity).distinct()))
+    return AuditPage(entries, page, len(rows) > per_page, names, actors, entities)
 
 
 def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:

@@ -20,13 +20,19 @@ def entry_office_id() -> int:
     return entry
 
 
-def decide(kind: str, category: snapshot.CategoryInfo | None, subject: str, description: str,
-           ident: CompanyIdentifier | None) -> routing.RouteDecision:
-    """Where a case with these facts goes, and by which rule (or fallback)."""
-    facts = routing.CaseFacts(
+def facts_for(kind: str, category: snapshot.CategoryInfo | None, subject: str, description: str,
+              ident: CompanyIdentifier | None) -> routing.CaseFacts:
+    """The facts of a case the routing rules read."""
+    return routing.CaseFacts(
         kind=kind, category_id=category.id if category else None, subject=subject, description=description,
         org_number=ident.number if ident else None, legal_form=ident.legal_form if ident else None,
     )
+
+
+def decide(kind: str, category: snapshot.CategoryInfo | None, subject: str, description: str,
+           ident: CompanyIdentifier | None) -> routing.RouteDecision:
+    """Where a case with these facts goes, and by which rule (or fallback)."""
+    facts = facts_for(kind, category, subject, description, ident)
     return routing.route(facts, snapshot.current().rules, entry_office_id(),
                          category.default_office_id if category else None)
 

@@ -76,7 +76,7 @@ class PolicyForm(Form):
     warn_percent = IntegerField(_l("Warn at (percent of the target)"), default=80,
                                 validators=[DataRequired(message=REQUIRED), NumberRange(min=1, max=99)])
     pauses = BooleanField(_l("Pauses while waiting for the company"))
-    label = StringField(_l("Description"), validators=[Optional(), Length(max=120)])
+    # no description to type: the listing builds it from the target and unit (a typed one went stale)
     active = BooleanField(_l("Active"), default=True)
 
 

@@ -1,5 +1,5 @@
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -8,9 +8,12 @@ from ...services import admin, catalog, integrations, ops, privacy
 from ...services import company_access as access
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
+from ..helpers import as_int
 from ..i18n import gettext as _
+from ..i18n import lang as current_lang
 from ..i18n import lazy_gettext as _l
 from ..messages import FIELD_ERRORS, apply_errors, choices
+from . import audit as audit_text
 from . import bp, sso  # noqa: F401  (sso: the identity provider's group mappings, on this blueprint)
 from .forms import (
     CannedForm,
@@ -34,7 +37,7 @@ RESOURCES = {
     "rules": (RuleForm, _l("Routing rules"),
               ["position", "name", "office_id", "category_id", "keywords", "assign_strategy", "active"]),
     "policies": (PolicyForm, _l("Service promises (SLA)"),
-                 ["label", "clock", "kind", "category_id", "priority", "target", "unit", "pauses", "active"]),
+                 ["description", "clock", "kind", "category_id", "priority", "target", "unit", "pauses", "active"]),
     "canned": (CannedForm, _l("Canned responses"), ["title", "office_id", "active"]),
     "users": (UserForm, _l("Users and roles"), ["name", "email", "role", "office_id", "active"]),
     "measures": (MeasureForm, _l("Handslaget measures"), ["code", "title", "kpi", "target", "higher_is_better",
@@ -92,11 +95,15 @@ def listing(entity: str):
     form_cls, title, columns = RESOURCES[entity]
     form = form_cls(formdata=None)
     _fill_choices(form)
-    headings = [getattr(form, c).label.text for c in columns]
+    headings = [getattr(form, c).label.text if hasattr(form, c) else _("Description") for c in columns]
     # show a select's label instead of its stored value (office names, clock names, …)
-    labels = {c: _choice_labels(getattr(form, c)) for c in columns}
+    labels = {c: _choice_labels(getattr(form, c)) if hasattr(form, c) else {} for c in columns}
+    rows = admin.listing(current_user, entity)
+    if entity == "policies":  # a promise's description is built from its target, never typed (it went stale)
+        rows = [{"id": r.id, **{c: getattr(r, c) for c in columns if c != "description"},
+                 "description": audit_text.promise_description(r.clock, r.target, r.unit)} for r in rows]
     return render_template("admin/list.html", entity=entity, title=title, columns=columns, headings=headings,
-                           labels=labels, rows=admin.listing(current_user, entity))
+                           labels=labels, rows=rows)
 
 
 @bp.route("/<entity>/new", methods=["GET", "POST"], defaults={"obj_id": None})
@@ -135,14 +142,19 @@ def edit(entity: str, obj_id: int | None):
 def test_rule():
     form = RouteTestForm(request.args)
     _fill_choices(form)
-    result = None
+    result, verdicts = None, []
     if request.args:
+        sample = (form.kind.data or "errand", form.category_id.data or None, form.subject.data or "",
+                  form.description.data or "", form.org_number.data or "")
         try:
-            result = admin.test_route(current_user, form.kind.data or "errand", form.category_id.data or None,
-                                      form.subject.data or "", form.description.data or "", form.org_number.data or "")
+            result = admin.test_route(current_user, *sample)
+            verdicts = admin.explain_route(current_user, *sample)
         except InvalidInput as exc:
             apply_errors(form, exc.fields)
-    return render_template("admin/test_rule.html", form=form, result=result)
+    lang = current_lang()
+    return render_template("admin/test_rule.html", form=form, result=result, verdicts=verdicts,
+                           office_names={o.id: o.display_name(lang) for o in catalog.offices()},
+                           category_names={c.id: c.display_name(lang) for c in catalog.categories()})
 
 
 @bp.get("/personal-data")
@@ -193,7 +205,32 @@ def retry_outbox(outbox_id: int):
 
 @bp.get("/audit")
 def audit():
-    return render_template("admin/audit.html", entries=admin.audit_log(current_user))
+    """The audit log in sentences, filtered by person, kind of change and period (GET: a link keeps the view)."""
+    args = request.args
+    since, until = _date_arg(args.get("from")), _date_arg(args.get("to"))
+    filt = admin.AuditFilter(actor_id=as_int(args.get("who") or "") or None,
+                             entity=args.get("kind", "") if args.get("kind", "") in audit_text.ENTITY_KINDS else "",
+                             since=since, until=until + timedelta(days=1) if until else None)
+    page = admin.audit_log(current_user, filt, page=as_int(args.get("page") or "") or 1)
+    lang = current_lang()
+    query = {k: v for k, v in args.items() if k != "page" and v}
+    return render_template("admin/audit.html", lines=audit_text.lines(page, lang), page=page, query=query,
+                           kinds=audit_text.ENTITY_KINDS, who=filt.actor_id, kind=filt.entity,
+                           date_from=since.date().isoformat() if since else "",
+                           date_to=until.date().isoformat() if until else "")
+
+
+def _date_arg(value: str | None) -> datetime | None:
+    """A date of the period filter (YYYY-MM-DD) as the start of that day in Stockholm, or None."""
+    from datetime import date
+
+    from ...services import sla
+
+    try:
+        day = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return datetime.combine(day, datetime.min.time(), tzinfo=sla.calendar().tz)
 
 
 @bp.get("/company-access")

@@ -1,0 +1,130 @@
+"""The audit log in sentences: "Anna Berg ändrade servicelöftet 'Första svar': 2 → 3 arbetsdagar". Built from the
+stored entries (who, what, which row, {field: [before, after]}) and the labels every page uses: no code, no
+"#None", no "update policies #1" reaches the page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ...services import catalog
+from ..helpers import CLOCK_LABELS, KIND_LABELS, UNIT_LABELS
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+
+# the kinds of change (an entry's entity): the filter's choices, and the noun of each sentence (definite form)
+ENTITY_NOUNS = {
+    "offices": _l("the office"), "categories": _l("the area"), "rules": _l("the routing rule"),
+    "policies": _l("the service promise"), "canned": _l("the canned response"), "users": _l("the user"),
+    "measures": _l("the Handslaget measure"), "report_settings": _l("the report and survey settings"),
+    "api_tokens": _l("the API token"), "company_access": _l("the access to a company's cases"),
+    "personal_data_export": _l("personal data"),
+}
+ENTITY_KINDS = {
+    "offices": _l("Offices"), "categories": _l("Areas"), "rules": _l("Routing rules"),
+    "policies": _l("Service promises"), "canned": _l("Canned responses"), "users": _l("Users and roles"),
+    "measures": _l("Handslaget measures"), "report_settings": _l("Report and survey settings"),
+    "api_tokens": _l("API tokens"), "company_access": _l("Company access"),
+    "personal_data_export": _l("Personal data exports"),
+}
+_VERBS = {
+    "create": _l("%(who)s created %(what)s"), "update": _l("%(who)s changed %(what)s"),
+    "grant": _l("%(who)s granted %(what)s"), "revoke": _l("%(who)s revoked %(what)s"),
+    "export": _l("%(who)s exported %(what)s"),
+}
+_FIELD_NAMES = {  # a field's name in a sentence, where the admin form's label is a whole instruction
+    "kinds": _l("Kinds"), "category_id": _l("Area"), "keywords": _l("Keywords"),
+    "org_numbers": _l("Organisation numbers"), "legal_forms": _l("Legal forms"), "position": _l("Order"),
+    "office_id": _l("Office"), "kind": _l("Kind"),
+    "priority": _l("Priority"), "default_office_id": _l("Default office"), "warn_percent": _l("Warn at (percent)"),
+    "pauses": _l("Pauses while waiting for the company"), "active": _l("Active"), "password": _l("Password"),
+    "target": _l("Target"), "unit": _l("Unit"), "clock": _l("Clock"), "name": _l("Name"), "title": _l("Title"),
+    "email": _l("E-mail"), "role": _l("Role"), "code": _l("Code"), "is_entry": _l("Entry office"),
+    "statutory": _l("Statutory (PBL)"), "assign_strategy": _l("Assignment"), "scopes": _l("Scopes"),
+    "account": _l("Account"), "company": _l("Company"), "reason": _l("Reason"), "invited_by": _l("Invited by"),
+    "cases": _l("Cases"), "body": _l("Text"), "label": _l("Description"),
+}
+
+
+@dataclass
+class AuditLine:
+    at: datetime
+    sentence: str
+
+
+def policy_name(policy) -> str:
+    """A service promise's name: its clock, and the kind or area it is for, if any."""
+    name = str(CLOCK_LABELS.get(policy.clock, policy.clock))
+    if policy.kind:
+        name += f" ({KIND_LABELS.get(policy.kind, policy.kind)})"
+    return name
+
+
+def promise_description(clock: str, target: int, unit: str) -> str:
+    """A service promise described from its target, never typed: "Första svar inom 3 arbetsdagar"."""
+    return _("%(clock)s within %(target)s %(unit)s", clock=CLOCK_LABELS.get(clock, clock), target=target,
+             unit=UNIT_LABELS.get(unit, unit))
+
+
+def _value(field: str, value, lang: str) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_value(field, v, lang) for v in value)
+    if field in ("kind", "kinds") and isinstance(value, str) and "," in value:
+        return ", ".join(_value(field, v.strip(), lang) for v in value.split(","))
+    labels = {"kind": KIND_LABELS, "kinds": KIND_LABELS, "clock": CLOCK_LABELS, "unit": UNIT_LABELS}.get(field)
+    if labels is not None:
+        return str(labels.get(value, value))
+    if field in ("office_id", "default_office_id"):
+        office = catalog.office(value) if isinstance(value, int) else None
+        return office.display_name(lang) if office else "–"
+    if field == "category_id":
+        category = catalog.category(value) if isinstance(value, int) else None
+        return category.display_name(lang) if category else "–"
+    return str(value)
+
+
+def _change(entry, field: str, before, after, row, lang: str) -> str:
+    if field == "password":
+        return _("new password")
+    if field == "target" and entry.entity == "policies" and row is not None:
+        return f"{_value(field, before, lang)} → {_value(field, after, lang)} {UNIT_LABELS.get(row.unit, row.unit)}"
+    name = _FIELD_NAMES.get(field, field.replace("_", " "))
+    if entry.action == "update":
+        return f"{name}: {_value(field, before, lang)} → {_value(field, after, lang)}"
+    return f"{name}: {_value(field, after, lang)}"
+
+
+def sentence(entry, names: dict, lang: str) -> str:
+    """One entry as a sentence in the page's language."""
+    who = entry.actor.name if entry.actor else (_("A company account") if entry.entity == "company_access"
+                                                else _("Someone no longer registered"))
+    row = names.get((entry.entity, entry.entity_id)) if entry.entity_id else None
+    changes = dict(entry.changes or {})
+    if entry.entity == "policies":
+        title = policy_name(row) if row is not None else ""
+    elif entry.entity == "api_tokens":
+        title = row or (changes.get("name") or [None, ""])[1] or ""
+    elif entry.entity == "company_access":
+        title = (changes.get("company") or [None, ""])[1] or ""
+        changes.pop("company", None)
+    else:
+        title = row or ""
+    noun = str(ENTITY_NOUNS.get(entry.entity, entry.entity.replace("_", " ")))
+    what = f"{noun} '{title}'" if title else noun
+    if entry.entity == "personal_data_export":
+        what = _("the personal data of a contact")
+    verb = _VERBS.get(entry.action)
+    text = str(verb) % {"who": who, "what": what} if verb else f"{who}: {entry.action} {what}"
+    if entry.entity == "personal_data_export":
+        cases = (changes.get("cases") or [None, None])[1]
+        return text + (" " + _("(%(n)s cases)", n=cases) if cases is not None else "")
+    details = [_change(entry, f, *(v if isinstance(v, list) and len(v) == 2 else (None, v)), row, lang)
+               for f, v in changes.items() if not (entry.entity == "api_tokens" and f == "name" and title)]
+    return text + (": " + "; ".join(details) if details else "")
+
+
+def lines(page, lang: str) -> list[AuditLine]:
+    return [AuditLine(e.at, sentence(e, page.names, lang)) for e in page.entries]
