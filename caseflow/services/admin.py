@@ -288,15 +288,26 @@ class AuditPage:
 
 
 _NAMED = {"offices": (Office, "name"), "categories": (Category, "name"), "rules": (RoutingRule, "name"),
-          "canned": (CannedResponse, "title"), "users": (User, "name"), "measures": (HandslagetMeasure, "title")}
+          "canned": (CannedResponse, "title"), "users": (User, "name"), "measures": (HandslagetMeasure, "title"),
+          "policies": (SlaPolicy, None)}
 
 
 def audit_log(user, filt: AuditFilter | None = None, page: int = 1, per_page: int = 50) -> AuditPage:
     """The audit log, newest first, filtered by person, kind of change and period, a page at a time; with the
     names of the rows it speaks of (one read per kind of row on the page, not per entry)."""
     require_administrator(user)
-    filt = filt or AuditFilter()
     page = max(1, min(page, 10_000))
+    q = _audit_query(filt or AuditFilter()).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    rows = list(db.session.scalars(q.offset((page - 1) * per_page).limit(per_page + 1)).unique())
+    entries = rows[:per_page]
+    actors = [tuple(r) for r in db.session.execute(
+        sa.select(User.id, User.name).where(User.id.in_(sa.select(AuditLog.actor_user_id).distinct()))
+        .order_by(User.name))]
+    entities = sorted(db.session.scalars(sa.select(AuditLog.entity).distinct()))
+    return AuditPage(entries, page, len(rows) > per_page, _audit_names(entries), actors, entities)
+
+
+def _audit_query(filt: AuditFilter) -> sa.Select:
     q = sa.select(AuditLog).options(joinedload(AuditLog.actor))
     if filt.actor_id:
         q = q.where(AuditLog.actor_user_id == filt.actor_id if valid_id(filt.actor_id) else sa.false())
@@ -306,27 +317,20 @@ def audit_log(user, filt: AuditFilter | None = None, page: int = 1, per_page: in
         q = q.where(AuditLog.at >= filt.since)
     if filt.until:
         q = q.where(AuditLog.at < filt.until)
-    rows = list(db.session.scalars(q.order_by(AuditLog.at.desc(), AuditLog.id.desc())
-                                   .offset((page - 1) * per_page).limit(per_page + 1)).unique())
-    entries = rows[:per_page]
+    return q
+
+
+def _audit_names(entries: list[AuditLog]) -> dict:
+    """(entity, id) -> the row's name now; a service promise's whole row (its name is built from its clock)."""
     names = {}
     for entity, (model, column) in _NAMED.items():
         ids = {e.entity_id for e in entries if e.entity == entity and e.entity_id}
-        if ids:
+        if ids and column is None:
+            names.update({(entity, r.id): r for r in db.session.scalars(sa.select(model).where(model.id.in_(ids)))})
+        elif ids:
             read = sa.select(model.id, getattr(model, column)).where(model.id.in_(ids))
             names.update({(entity, row_id): name for row_id, name in db.session.execute(read)})
-    for e in entries:
-        if e.entity == "policies" and e.entity_id:
-            names.setdefault(("policies", e.entity_id), None)
-    policy_ids = [i for (ent, i) in names if ent == "policies"]
-    if policy_ids:
-        for row in db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.id.in_(policy_ids))):
-            names[("policies", row.id)] = row
-    actors = [tuple(r) for r in db.session.execute(
-        sa.select(User.id, User.name).where(User.id.in_(sa.select(AuditLog.actor_user_id).distinct()))
-        .order_by(User.name))]
-    entities = sorted(db.session.scalars(sa.select(AuditLog.entity).distinct()))
-    return AuditPage(entries, page, len(rows) > per_page, names, actors, entities)
+    return names
 
 
 def create_user(email: str, name: str, password: str, role: str, office_code: str | None) -> User:
