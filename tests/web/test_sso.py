@@ -116,6 +116,30 @@ def test_a_person_with_a_local_account_keeps_it_when_first_signing_in_at_the_pro
     assert db.session.scalar(sa.select(SsoIdentity.user_id)) == existing.id
 
 
+def test_no_token_code_subject_or_address_reaches_the_log(app, mapped, op, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    client = app.test_client()
+    authorization = start(client)
+    browser_log = logging.getLogger("urllib3")  # the test's own browser at the provider: not caseflow's log
+    browser_log.setLevel(logging.WARNING)
+    try:
+        back = sign_in_at_provider(authorization, "alice")
+    finally:
+        browser_log.setLevel(logging.NOTSET)
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    assert callback(client, back).status_code == 302
+    with client.session_transaction() as s:
+        id_token = s["sso"]["id_token"]
+    client.post("/staff/logout")
+    logged = caplog.text
+    assert "sso sign-in: user" in logged  # the log does tell what happened
+    for secret in (code, id_token, id_token.split(".")[1], "alice@kommun.test", "Alice Andersson",
+                   parse_qs(urlsplit(authorization).query)["nonce"][0], "code_verifier"):
+        assert secret not in logged
+
+
 # -- refusals: a clear page, nothing made ------------------------------------------------------------------------
 def assert_nothing_made(client):
     assert users() == [] and db.session.scalar(sa.select(sa.func.count()).select_from(SsoIdentity)) == 0
