@@ -16,9 +16,6 @@ STATUSES = (NEW, ASSIGNED, IN_PROGRESS, AWAITING_CUSTOMER, DECIDED, CLOSED)
 OPEN_STATUSES = (NEW, ASSIGNED, IN_PROGRESS, AWAITING_CUSTOMER, DECIDED)
 
 KINDS = ("errand", "question", "complaint", "feedback")
-COMPLAINT_GROUNDS = (
-    "information", "tillganglighet", "bemotande", "kompetens", "rattssakerhet", "effektivitet", "other",
-)
 PRIORITIES = ("normal", "high")
 CHANNELS = ("web", "email", "api", "open311")  # how a case came in: the form, a mail, the REST API, Open311
 

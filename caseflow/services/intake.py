@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ..domain import workflow
+from ..domain import complaints, workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..domain.routing import RouteDecision
 from ..extensions import db
@@ -143,7 +143,7 @@ def _validate(sub: Submission) -> tuple:
     for field, limit in LIMITS.items():
         if len(getattr(sub, field) or "") > limit:
             errors[field] = "too_long"
-    if sub.kind == "complaint" and sub.complaint_ground not in workflow.COMPLAINT_GROUNDS:
+    if sub.kind == "complaint" and sub.complaint_ground not in complaints.ACCEPTED:
         errors["complaint_ground"] = "required"
     if sub.priority not in workflow.PRIORITIES:
         errors["priority"] = "invalid_choice"

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..domain import text, workflow
+from ..domain import complaints, text, workflow
 from ..extensions import db
 from ..models import ApiToken, Case, Category, Office, SlaClock
 from . import catalog, integrations, sla
@@ -30,6 +30,10 @@ ATTRIBUTES = [
      "datatype_description": "", "description": "Typ av ärende",
      "values": [{"key": "errand", "name": "Ärende"}, {"key": "question", "name": "Fråga"},
                 {"key": "complaint", "name": "Klagomål"}, {"key": "feedback", "name": "Synpunkt"}]},
+    {"variable": True, "code": "complaint_ground", "datatype": "singlevaluelist", "required": False, "order": 4,
+     "datatype_description": "Bara för klagomål (kind=complaint); utan värde: Annat",
+     "description": "Vad gäller klagomålet?",
+     "values": [{"key": g.value, "name": g.sv} for g in complaints.GROUNDS]},
 ]
 
 
@@ -57,6 +61,8 @@ def service_definition(code: str) -> dict:
         a = dict(a)
         if a["code"] == "kind":
             a["values"] = [v for v in a["values"] if v["key"] in category.kind_list]
+        if a["code"] == "complaint_ground" and "complaint" not in category.kind_list:
+            continue
         attrs.append(a)
     return {"service_code": category.code, "attributes": attrs}
 
@@ -114,7 +120,8 @@ def submit(token: ApiToken, form: dict, now: datetime, idempotency_key: str | No
         contact_name=name or form["email"][:LIMITS["contact_name"]], contact_email=form["email"],
         contact_phone=form.get("phone", ""),
         subject=first_line[:200], description=description,
-        complaint_ground="other" if form.get("attribute[kind]") == "complaint" else None, channel="open311",
+        complaint_ground=(form.get("attribute[complaint_ground]") or complaints.OTHER)
+        if form.get("attribute[kind]") == "complaint" else None, channel="open311",
     )
     case, _tracking, _created = integrations.submit(token, sub, idempotency_key, now)
     return case

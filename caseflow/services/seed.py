@@ -157,7 +157,8 @@ def _sample_submission(rng: random.Random, cat: Category, kind: str, i: int) -> 
         contact_phone=f"070-{rng.randrange(1000000, 9999999)}",
         subject=rng.choice(SAMPLE_SUBJECTS[cat.code]),
         description="Hej! Vi behöver hjälp med detta ärende. Se beskrivningen i ämnet.",
-        complaint_ground=rng.choice(["bemotande", "effektivitet", "information"]) if kind == "complaint" else None,
+        complaint_ground=rng.choice(["too_slow", "treated_badly", "wrong_info", "hard_to_reach", "unclear_needs"])
+        if kind == "complaint" else None,
         priority="high" if rng.random() < 0.1 else "normal",
     )
 

@@ -8,8 +8,10 @@ from functools import lru_cache
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, request
 from flask_babel import format_datetime, get_timezone, get_translations
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
+from ..domain import complaints
 from ..domain.identifiers import CompanyIdentifier
 from ..domain.sla import fl12_flag_date
 from .i18n import gettext as _template_gettext
@@ -25,11 +27,14 @@ STAFF_STATUS_LABELS = dict(STATUS_LABELS, awaiting_customer=_l("Awaiting company
 KIND_LABELS = {
     "errand": _l("Errand"), "question": _l("Question"), "complaint": _l("Complaint"), "feedback": _l("Feedback"),
 }
-GROUND_LABELS = {
-    "information": _l("Information"), "tillganglighet": _l("Accessibility (reaching us)"),
-    "bemotande": _l("Treatment"), "kompetens": _l("Competence"), "rattssakerhet": _l("Legal certainty"),
-    "effektivitet": _l("Efficiency"), "other": _l("Other"),
-}
+# Complaint grounds: the company's words and hints, and the Insikt factors the reports count them under, from
+# their one source (domain.complaints), in the language of the request. Old grounds (factor names) read as their
+# factor.
+GROUND_LABELS = {g: LazyString(lambda g=g: complaints.label(g, lang()))
+                 for g in (*complaints.VALUES, *complaints.LEGACY_GROUNDS)}
+GROUND_HINTS = {g.value: LazyString(lambda g=g: g.hint(lang())) for g in complaints.GROUNDS}
+COMPLAINT_FACTOR_LABELS = {k: LazyString(lambda k=k: complaints.factor_label(k, lang()))
+                           for k in complaints.REPORT_KEYS}
 OUTCOME_LABELS = {
     "answered": _l("Answered"), "granted": _l("Granted"), "partly_granted": _l("Partly granted"),
     "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"), "referred": _l("Referred elsewhere"),
@@ -303,7 +308,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["fromiso"] = datetime.fromisoformat
     app.jinja_env.globals.update(
         STATUS_LABELS=Labels(STATUS_LABELS), STAFF_STATUS_LABELS=Labels(STAFF_STATUS_LABELS),
-        KIND_LABELS=Labels(KIND_LABELS), GROUND_LABELS=Labels(GROUND_LABELS), OUTCOME_LABELS=Labels(OUTCOME_LABELS),
+        KIND_LABELS=Labels(KIND_LABELS), GROUND_LABELS=Labels(GROUND_LABELS), GROUND_HINTS=Labels(GROUND_HINTS),
+        COMPLAINT_FACTOR_LABELS=Labels(COMPLAINT_FACTOR_LABELS), OUTCOME_LABELS=Labels(OUTCOME_LABELS),
         EVENT_LABELS=Labels(EVENT_LABELS), ACTOR_LABELS=Labels(ACTOR_LABELS), CLOCK_LABELS=Labels(CLOCK_LABELS),
         UNIT_LABELS=Labels(UNIT_LABELS), clock_view=clock_view, fl12_due=fl12_due, LINK_LABELS=Labels(LINK_LABELS),
         NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),

@@ -145,10 +145,10 @@ STORIES = {
     # Oct 12 9-17 8 + Oct 13 8-9 1 = 9 h, in; closed Wed 14 Oct 10:00: res 8 + 9 + 2 = 19 h, 5 wd clock: in.
     "A15": Story("markupplatelse", "question", at(10, 12, 9), (
         (at(10, 12, 10), "reroute", "B"), (at(10, 13, 9), "reply"), (at(10, 14, 10), "close", "answered"))),
-    # A complaint (effektivitet) received at A Thu 29 Oct 12:00, sent on to B at 13:00, nothing more: A's
-    # complaint and routing miss, B's backlog at the month's end (aged 2.5 days).
+    # A complaint ("Det tog för lång tid": effektivitet) received at A Thu 29 Oct 12:00, sent on to B at 13:00,
+    # nothing more: A's complaint and routing miss, B's backlog at the month's end (aged 2.5 days).
     "A16": Story("markupplatelse", "complaint", at(10, 29, 12), (
-        (at(10, 29, 13), "reroute", "B"),), ground="effektivitet"),
+        (at(10, 29, 13), "reroute", "B"),), ground="too_slow"),
     # Complaint (bemötande): FR and acknowledgement 2 h (Mon 5 Oct 13-15), in. Decided Fri 16 Oct 10:00:
     # res Oct 5 13-17 4 + Oct 6-9 36 + Oct 12-15 36 + Oct 16 8-10 2 = 78 h; 10 wd due Mon 19 Oct 17:00: in.
     "A17": Story("markupplatelse", "complaint", at(10, 5, 13), (
@@ -221,11 +221,12 @@ STORIES = {
     # Oct 21-22 18 + Oct 23 8-15 7 = 33 h) = 9 h; the answered clock paused 33 h: in.
     "B06": Story("miljotillsyn", "question", at(10, 19, 9), (
         (at(10, 20, 9), "request"), (at(10, 23, 15), "close", "withdrawn"))),
-    # Complaint (information): FR and acknowledgement 6 h (Oct 6 9-15), in. Decided Tue 13 Oct 11:00:
+    # Complaint ("Jag förstod inte vad som krävdes": information): FR and acknowledgement 6 h (Oct 6 9-15), in.
+    # Decided Tue 13 Oct 11:00:
     # res Oct 6 8 + Oct 7-12 36 + Oct 13 8-11 3 = 47 h; 10 wd due Tue 20 Oct: in.
     "B07": Story("livsmedel", "complaint", at(10, 6, 9), (
         (at(10, 6, 15), "reply"), (at(10, 13, 11), "decide", "answered"), (at(10, 13, 11, 30), "close", "answered"),
-        (at(10, 14, 12), "survey", (6, 3, 6, 5, 4, 6, VET_EJ, 6, 2))), ground="information"),
+        (at(10, 14, 12), "survey", (6, 3, 6, 5, 4, 6, VET_EJ, 6, 2))), ground="unclear_needs"),
     # Complaint (other): FR and acknowledgement Mon 26 Oct 09:00 = Oct 21 9-17 8 + Oct 22-23 18 + Oct 26 8-9 1
     # = 27 h, both due Fri 23 Oct 17:00: LATE, two breaches at the stop. Open: backlog (about 10.6 days).
     "B08": Story("livsmedel", "complaint", at(10, 21, 9), (
@@ -357,6 +358,8 @@ EXPECTED = {
         "breaches": 4,  # A11 x 2, A07, A14 (not A09)
         "reroutes": 2,  # A15, A16
         "routing_miss_rate": 2 / 18,
+        # A16 "too_slow" (the company's words) counts under effektivitet; A17 and A18 carry the factor's own name,
+        # as complaints filed before the grounds were worded for companies do
         "complaints": 3,  # A16 effektivitet, A17 bemötande, A18 bemötande
         "complaints_per_100": 100 * 3 / 18,
         "complaints_by_ground": {"bemotande": 2, "effektivitet": 1},
@@ -409,7 +412,7 @@ EXPECTED = {
         "breaches": 4,  # B05, B08 x 2, B01
         "reroutes": 2,  # B03 (received in September), B09
         "routing_miss_rate": 2 / 17,
-        "complaints": 3,  # B07 information, B08 other, B09 bemötande
+        "complaints": 3,  # B07 information ("unclear_needs"), B08 other, B09 bemötande
         "complaints_per_100": 100 * 3 / 17,
         "complaints_by_ground": {"information": 1, "other": 1, "bemotande": 1},
         "delay_notices": 1,  # B02

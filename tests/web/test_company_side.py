@@ -108,7 +108,7 @@ def test_resend_links_for_unknown_address_answers_the_same_and_sends_nothing(cli
 def test_complaint_can_point_to_an_earlier_case_of_the_same_company(client, submit, category):
     earlier = submit()
     data = dict(VALID_FORM, category_id=str(category("foretagslots").id), kind="complaint",
-                complaint_ground="bemotande", related_reference=earlier.reference.lower())
+                complaint_ground="treated_badly", related_reference=earlier.reference.lower())
     assert client.post("/submit", data=data).status_code == 302
     link = db.session.scalar(sa.select(CaseLink))
     assert link.other_case_id == earlier.case_id and link.kind == "related"
@@ -117,7 +117,7 @@ def test_complaint_can_point_to_an_earlier_case_of_the_same_company(client, subm
 def test_complaint_reference_to_another_companys_case_is_not_revealed(client, submit, category):
     other = submit(org_number="212000-0142")
     data = dict(VALID_FORM, category_id=str(category("foretagslots").id), kind="complaint",
-                complaint_ground="bemotande")
+                complaint_ground="treated_badly")
     for ref in (other.reference, "CF-2026-99999"):
         resp = client.post("/submit", data=dict(data, related_reference=ref))
         html = resp.get_data(as_text=True)

@@ -29,7 +29,7 @@ def hostile_case(submit, make_user, offices, category):
     """A case with markup in every free-text field, answered by an official whose reply and note carry it too."""
     receipt = submit(company_name=f"{PAYLOAD} AB", contact_name=PAYLOAD, contact_phone="<b>0701</b>",
                      subject=f"Ämne {PAYLOAD}", description=f"Beskrivning {PAYLOAD}", kind="complaint",
-                     complaint_ground="bemotande")
+                     complaint_ground="treated_badly")
     case = db.session.get(Case, receipt.case_id)
     officer = make_user("officer", office=db.session.get(Office, case.office_id))
     casework.reply(officer, case.id, f"Svar {PAYLOAD}", datetime.now(UTC))

@@ -98,9 +98,9 @@ def test_complaint_requires_a_ground(client, category):
     resp = client.post("/submit", data=form_data(category, kind="complaint"))
     assert resp.status_code == 422
     assert "Välj vad klagomålet gäller" in resp.get_data(as_text=True)
-    ok = client.post("/submit", data=form_data(category, kind="complaint", complaint_ground="bemotande"))
+    ok = client.post("/submit", data=form_data(category, kind="complaint", complaint_ground="treated_badly"))
     assert ok.status_code == 302
-    assert db.session.scalar(sa.select(Case.complaint_ground)) == "bemotande"
+    assert db.session.scalar(sa.select(Case.complaint_ground)) == "treated_badly"
 
 
 def test_category_that_does_not_serve_the_kind_is_refused_with_a_message(client, category):

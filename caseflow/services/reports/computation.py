@@ -20,7 +20,8 @@ once in ``domain.figures``; this computes them, per office and in total.
   clock stopped twice in the month (closed, reopened, closed) counts once, with its last verdict; one restarted
   and running at the month's end did not stop in it. Published with its counts (clocks_in_time / clocks_stopped).
 - **routing misses**: reroutes away from an office in the month / cases it received in the month.
-- **complaints**: complaints received (per 100 received cases, and by ground) at the receiving office.
+- **complaints**: complaints received (per 100 received cases, and by ground: the Insikt factor each ground maps
+  to, domain.complaints) at the receiving office.
 - **received by channel**: the received cases by how they came in (``Case.channel``: web form, e-mail, API,
   Open311), at the receiving office; the channels add up to **received**.
 - **delay notices**, **PBL fee reductions**, **breaches**: their events in the month (a breach withdrawn by a
@@ -46,6 +47,7 @@ from ...domain import figures as registry
 from ...domain import metrics
 from ...domain import survey as survey_rules
 from ...domain.calendar import BusinessCalendar
+from ...domain.complaints import factor_of
 from ...domain.survey import FACTORS, NKI_QUESTIONS, QUESTIONS
 from ...extensions import db
 from ...models import Case, CaseEvent, Office, Survey
@@ -147,7 +149,7 @@ def compute(month: date, category_id: int | None = None, kind: str | None = None
                   .group_by(CaseEvent.office_id, Case.complaint_ground))
     for office, ground, n in _rows(complaints):
         counters[str(office)]["complaints"] += n
-        grounds[str(office)][ground or "other"] += n
+        grounds[str(office)][factor_of(ground)] += n  # by the Insikt factor the ground maps to
     # The month's received cases by how they came in, at the office that received them (the same receipt event).
     by_channel = (sa.select(CaseEvent.office_id, Case.channel, sa.func.count())
                   .join(CaseEvent, sa.and_(CaseEvent.case_id == Case.id, CaseEvent.at == Case.created_at,

@@ -2,7 +2,7 @@
 parameter are written by the same field definitions the routes read them with (``fields``)."""
 from __future__ import annotations
 
-from ...domain import workflow
+from ...domain import complaints, workflow
 from ...services.casework import MESSAGE_LIMIT, OUTCOMES
 from ...services.intake import LIMITS
 from .fields import Choice, Count, Id, Text, body_schema
@@ -20,7 +20,7 @@ SUBMISSION = {
     "contact_phone": Text(LIMITS["contact_phone"]),
     "subject": Text(LIMITS["subject"], required=True),
     "description": Text(LIMITS["description"], required=True, one_line=False),
-    "complaint_ground": Choice(workflow.COMPLAINT_GROUNDS, nullable=True),
+    "complaint_ground": Choice(complaints.ACCEPTED, nullable=True),
     "related_reference": Text(20, example="CF-2026-00012"),
     "priority": Choice(workflow.PRIORITIES, default="normal"),
     "language": Choice(("sv", "en"), default="sv"),

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from ...domain import workflow
+from ...domain import complaints, workflow
 from ...extensions import limiter
 from ...services import casework, catalog, finding, integrations
 from ...services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -88,7 +88,15 @@ def docs():
 
 @bp.get("/kinds")
 def kinds():
-    return jsonify({"kinds": list(workflow.KINDS), "complaint_grounds": list(workflow.COMPLAINT_GROUNDS)})
+    return jsonify({
+        "kinds": list(workflow.KINDS), "complaint_grounds": list(complaints.VALUES),
+        # each ground in the company's words, its hint, and the Insikt factor the reports count it under
+        "complaint_ground_details": [
+            {"value": g.value, "sv": g.sv, "en": g.en, "hint_sv": g.hint_sv, "hint_en": g.hint_en, "factor": g.factor}
+            for g in complaints.GROUNDS],
+        # grounds accepted from earlier integrations (the factor's name), counted under that factor
+        "legacy_complaint_grounds": dict(complaints.LEGACY_GROUNDS),
+    })
 
 
 @bp.get("/categories")

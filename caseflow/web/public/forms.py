@@ -5,9 +5,9 @@ order the page shows them, so the error summary lists them in that order."""
 from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from ...domain import complaints
 from ...domain import survey as survey_rules
 from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
-from ...domain.workflow import COMPLAINT_GROUNDS
 from ..forms import Chosen, EmailAddress, Form, MaxLength, Required, message_for
 from ..helpers import GROUND_LABELS, KIND_LABELS, as_int
 from ..i18n import lazy_gettext as _l
@@ -73,9 +73,9 @@ class SubmitForm(Form):
     )
     category_id = SelectField(_l("Area"), coerce=_area_id,
                               validate_choice=False, validators=[Required(), Chosen()])
-    complaint_ground = SelectField(
+    complaint_ground = RadioField(
         _l("What is the complaint about?"),
-        choices=choices([("", _l("Choose…"))] + [(g, GROUND_LABELS[g]) for g in COMPLAINT_GROUNDS]),
+        choices=choices((g, GROUND_LABELS[g]) for g in complaints.VALUES),
         validate_choice=False,  # checked below: required and one of the grounds only for complaints
     )
     related_reference = StringField(
@@ -103,7 +103,7 @@ class SubmitForm(Form):
             field.data = None
         elif not field.data:
             raise ValidationError(message_for(self, field, "required"))
-        elif field.data not in COMPLAINT_GROUNDS:
+        elif field.data not in complaints.VALUES:
             raise ValidationError(message_for(self, field, "invalid_choice"))
 
 
