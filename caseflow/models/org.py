@@ -38,6 +38,11 @@ class Category(Named, AcceptsKinds, db.Model):
     statutory: Mapped[str | None] = mapped_column(sa.String(40))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Can the category's decisions be appealed (förvaltningslagen 40-44 §§), to which body, within how many weeks
+    # of the day the company received the decision. None: not configured (the company is told to ask).
+    appealable: Mapped[bool | None] = mapped_column()
+    appeal_body: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    appeal_weeks: Mapped[int | None] = mapped_column()
 
     default_office: Mapped[Office | None] = relationship()
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..domain import routing as domain_routing
-from ..domain import workflow
+from ..domain import decisions, workflow
 from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..domain.sla import UNITS
 from ..extensions import db
@@ -145,7 +145,20 @@ def _validate_category(obj, v: dict) -> dict[str, str]:
     kinds = _comma_list(v.get("kinds"))
     if not kinds or any(k not in workflow.KINDS for k in kinds):
         errors["kinds"] = "invalid_choice"
+    errors.update(_appeal(v))
     return errors
+
+
+def _appeal(v: dict) -> dict[str, str]:
+    """Whether and how the category's decisions can be appealed (domain.decisions); the body and the weeks are
+    kept only for an appealable category, so nothing stale is shown if it becomes appealable again."""
+    if "appealable" not in v:
+        return {}
+    if v["appealable"] is not True:
+        v["appeal_body"], v["appeal_weeks"] = "", None
+        return {}
+    v["appeal_body"] = (v.get("appeal_body") or "").strip()
+    return decisions.configuration_errors(True, v["appeal_body"], v.get("appeal_weeks"))
 
 
 def _validate_rule(obj, v: dict) -> dict[str, str]:

@@ -16,7 +16,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Case, Message, Outbox, User
 from ..models.outbox import FAILED, PENDING, SENT
-from . import mail, promises, snapshot, tracking
+from . import decisions, mail, promises, snapshot, tracking
 from .authorization import office_leads
 from .unit import transaction
 
@@ -121,6 +121,7 @@ def _render_case_mail(row: Outbox, case: Case, to: list[str], lang: str, audienc
         staff_url=f"{current_app.config['BASE_URL']}/staff/cases/{case.id}", clock=p.get("clock"),
         survey_url=_survey_url(p.get("survey_id")), extra=p.get("extra") or {},
         outlook=promises.for_mail(case, p["template"], now) if audience == "contact" else None,
+        decision=decisions.latest(case) if p["template"] == "decision" else None,
     )
 
 

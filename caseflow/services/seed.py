@@ -41,6 +41,24 @@ CATEGORIES = [
     ("foretagslots", "Övrigt / vet inte", "Other / not sure", "naringsliv", None),
 ]
 
+# Whether a category's decisions can be appealed, to which body, within how many weeks of receiving the decision
+# (förvaltningslagen 44 §: three weeks, also under PBL 13 kap., miljöbalken 19 kap., livsmedelslagen 31 §,
+# alkohollagen 10 kap. 1 §, LSO 10 kap. 1 §). Upplåtelse of public land is the municipality acting as landowner,
+# recruitment help, procurement questions and the business office's guidance decide nothing for a party: no appeal.
+APPEALS = {
+    "bygglov": ("Länsstyrelsen Östergötland", 3),
+    "anmalan": ("Länsstyrelsen Östergötland", 3),
+    "markupplatelse": None,
+    "livsmedel": ("Förvaltningsrätten i Linköping", 3),
+    "miljotillsyn": ("Länsstyrelsen Östergötland", 3),
+    "servering": ("Förvaltningsrätten i Linköping", 3),
+    "folkol_tobak": ("Förvaltningsrätten i Linköping", 3),
+    "brandskydd": ("Länsstyrelsen Östergötland", 3),
+    "kompetens": None,
+    "upphandling": None,
+    "foretagslots": None,
+}
+
 SAMPLE_SUBJECTS = {
     "bygglov": ["Bygglov för tillbyggnad av lager", "Förhandsbesked för verkstad", "Bygglov skylt på fasad"],
     "anmalan": ["Anmälan om ändrad planlösning", "Startbesked för eldstad"],
@@ -74,8 +92,10 @@ def seed_configuration() -> dict[str, Office]:
         db.session.add(offices[code])
     db.session.flush()
     for pos, (code, name, name_en, office, statutory) in enumerate(CATEGORIES):
+        appeal = APPEALS.get(code)
         cat = Category(code=code, name=name, name_en=name_en, default_office=offices[office],
-                       statutory=statutory, position=pos)
+                       statutory=statutory, position=pos, appealable=appeal is not None,
+                       appeal_body=appeal[0] if appeal else "", appeal_weeks=appeal[1] if appeal else None)
         db.session.add(cat)
         db.session.flush()
         db.session.add(RoutingRule(position=(pos + 1) * 10, name=f"{name} → {offices[office].name}",

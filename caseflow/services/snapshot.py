@@ -40,6 +40,9 @@ class CategoryInfo(Named, AcceptsKinds):
     statutory: str | None
     position: int
     active: bool
+    appealable: bool | None = None  # None: not configured
+    appeal_body: str = ""
+    appeal_weeks: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,8 @@ def _split(text: str) -> list[str]:
 
 def _load(generation: int | None) -> Snapshot:
     categories = tuple(CategoryInfo(c.id, c.code, c.name, c.name_en or "", c.kinds or "", c.default_office_id,
-                                    c.statutory, c.position or 0, bool(c.active))
+                                    c.statutory, c.position or 0, bool(c.active), c.appealable,
+                                    c.appeal_body or "", c.appeal_weeks)
                        for c in db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
     offices = tuple(OfficeInfo(o.id, o.code, o.name, o.name_en or "", o.email, bool(o.is_entry), bool(o.active))
                     for o in db.session.scalars(sa.select(Office).order_by(Office.name, Office.id)))

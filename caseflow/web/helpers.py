@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..domain import complaints
 from ..domain.identifiers import CompanyIdentifier
 from ..domain.sla import fl12_flag_date
+from . import decisions as decision_words
 from .i18n import gettext as _template_gettext
 from .i18n import lang
 from .i18n import lazy_gettext as _l
@@ -316,6 +317,7 @@ def register(app: Flask) -> None:
         current_lang=lang, due_state=due_state, queue_view_rows=queue_view_rows, render_field=render_field,
         hidden_csrf=hidden_csrf, MAIL_OUTCOME_LABELS=Labels(MAIL_OUTCOME_LABELS), CHANNEL_LABELS=Labels(CHANNEL_LABELS),
     )
+    decision_words.register(app.jinja_env.globals)
 
     @app.context_processor
     def lang_switch():

@@ -21,7 +21,8 @@ def test_round_trip_services_post_read_back_and_the_officers_queue(client, key, 
     svc = next(s for s in services if s["service_code"] == "markupplatelse")
     assert svc["group"] == "Samhällsbyggnadskontoret" and svc["metadata"] is True
     definition = client.get("/open311/v2/services/markupplatelse.json").json
-    assert [a["code"] for a in definition["attributes"]] == ["org_number", "company_name", "kind"]
+    assert [a["code"] for a in definition["attributes"]] == ["org_number", "company_name", "kind",
+                                                                 "complaint_ground"]
     posted = client.post("/open311/v2/requests.json", data=dict(FORM, api_key=key))
     assert posted.status_code == 201
     request_id = posted.json[0]["service_request_id"]

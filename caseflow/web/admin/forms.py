@@ -21,6 +21,15 @@ from ..messages import choices
 REQUIRED = _l("Please fill in this field.")
 
 
+def yes_no_unset(value) -> bool | None:
+    """A yes / no / not set choice as the model keeps it: True, False or None."""
+    if value in (True, "True"):
+        return True
+    if value in (False, "False"):
+        return False
+    return None
+
+
 class OfficeForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=40)])
     name = StringField(_l("Name (Swedish)"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
@@ -41,6 +50,18 @@ class CategoryForm(Form):
     statutory = SelectField(_l("Statutory clock"), choices=choices([
         ("", _l("None")), ("pbl_bygglov", _l("PBL: bygglov / förhandsbesked (10 weeks)")),
         ("pbl_anmalan", _l("PBL: anmälan (4 weeks)"))]))
+    appealable = SelectField(
+        _l("Can its decisions be appealed?"), coerce=yes_no_unset,
+        choices=choices([(None, _l("Not set: the company is told to ask us")), (True, _l("Yes")), (False, _l("No"))]),
+        description=_l("Shown with every decision in the category (förvaltningslagen 33 §)."))
+    appeal_body = StringField(
+        _l("Appealed to"), validators=[Optional(), Length(max=200)],
+        description=_l("The body that tries an appeal, e.g. Länsstyrelsen Östergötland or Förvaltningsrätten i "
+                       "Linköping. Only when decisions can be appealed."))
+    appeal_weeks = IntegerField(
+        _l("Weeks to appeal"), validators=[Optional()],
+        description=_l("From the day the company received the decision; three weeks by förvaltningslagen 44 §, "
+                       "unless another law says otherwise."))
     position = IntegerField(_l("Order in lists"), default=0, validators=[Optional()])
     active = BooleanField(_l("Active"), default=True)
 

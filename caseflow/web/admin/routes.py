@@ -33,7 +33,8 @@ from .forms import (
 # entity -> (form, title, list columns); a column's heading is its form field's label
 RESOURCES = {
     "offices": (OfficeForm, _l("Offices"), ["code", "name", "is_entry", "active"]),
-    "categories": (CategoryForm, _l("Categories"), ["code", "name", "default_office_id", "statutory", "active"]),
+    "categories": (CategoryForm, _l("Categories"), ["code", "name", "default_office_id", "statutory", "appealable",
+                                                     "appeal_body", "appeal_weeks", "active"]),
     "rules": (RuleForm, _l("Routing rules"),
               ["position", "name", "office_id", "category_id", "keywords", "assign_strategy", "active"]),
     "policies": (PolicyForm, _l("Service promises (SLA)"),

@@ -2,8 +2,9 @@ from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template, session, url_for
 
+from ...domain.identifiers import format_reference, parse_reference
 from ...domain.promises import RECEIVED
-from ...services import accounts, catalog, intake, ops, promises, public, surveys
+from ...services import accounts, catalog, decisions, intake, ops, promises, public, surveys
 from ...services.errors import Conflict, InvalidInput
 from .. import form_view, limited
 from ..helpers import current_account_id, send_attachment, uploads_from
@@ -27,6 +28,8 @@ def submit():
     form = SubmitForm()
     categories = catalog.categories()
     form.category_id.choices = choices([(0, _("Choose…"))] + [(c.id, c.display_name(lang())) for c in categories])
+    if request.method == "GET":
+        _prefill_complaint(form)
     if form.validate_on_submit():
         sub = intake.Submission(
             kind=form.kind.data, category_id=form.category_id.data or None, org_number=form.org_number.data,
@@ -46,6 +49,18 @@ def submit():
             return redirect(url_for("public.receipt"))
     status = 422 if form.is_submitted() else 200
     return render_template("public/submit.html", form=form), status
+
+
+def _prefill_complaint(form) -> None:
+    """The complaint link of a case (``?kind=complaint&related_reference=CF-…``) fills in the kind and the case's
+    reference, nothing else: the reference is not looked up, so the page shows nothing of that case to whoever
+    opens the link, and intake links the complaint to the case only for the same organisation number."""
+    if request.args.get("kind") != "complaint":
+        return
+    form.kind.data = "complaint"
+    parsed = parse_reference(request.args.get("related_reference", ""))
+    if parsed:
+        form.related_reference.data = format_reference(*parsed)
 
 
 @bp.get("/receipt")
@@ -68,7 +83,8 @@ def _track_page(token: str, form, status: int = 200):
     case, outlook = promises.for_token(token, datetime.now(UTC))  # NotFound -> the same 404 for any wrong token
     g.no_store = True
     return render_template("public/track.html", case=case, messages=public.public_messages(case), form=form,
-                           token=token, files=public.message_attachments(case), outlook=outlook), status
+                           token=token, files=public.message_attachments(case), outlook=outlook,
+                           decision=decisions.latest(case)), status
 
 
 @bp.post("/track/<token>")
