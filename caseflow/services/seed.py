@@ -165,7 +165,41 @@ def seed_demo(cases: int = 50, rng: random.Random | None = None, now: datetime |
                                "Ärendet är nu avslutat.")
                 _answer_survey(receipt.case_id, rng, closed + timedelta(hours=rng.randrange(1, 48)))
     _work_for_every_login(offices, officers, lead, cats, rng, now, first_number=cases)
+    _decisions_to_read(officers, {c.code: c for c in cats}, rng, now, first_number=cases + 100)
     return logins
+
+
+# Decided cases as a company reads them: a building permit refused (appealable to Länsstyrelsen within three
+# weeks), a food business registered in part (appealable to Förvaltningsrätten), a procurement question answered
+# (no decision to appeal). (category, kind, subject, outcome, the decision with its reasons)
+DECIDED_EXAMPLES = [
+    ("bygglov", "errand", "Bygglov för tillbyggnad av lager, Spinnrocken 3", "rejected",
+     "Ansökan om bygglov avslås.\n\nSkäl: Tillbyggnaden blir 6,2 meter hög. Detaljplanen för kvarteret Spinnrocken "
+     "tillåter högst 4,5 meters byggnadshöjd, och avvikelsen är inte liten (plan- och bygglagen 9 kap. 30 och 31 b "
+     "§§). Grannarna har inte haft invändningar, men det ändrar inte bedömningen."),
+    ("livsmedel", "errand", "Registrering av food truck", "partly_granted",
+     "Livsmedelsanläggningen registreras för försäljning av förpackade livsmedel och kaffe.\n\nSkäl: "
+     "Registreringen gäller inte tillagning av kyckling och fisk, eftersom fordonet saknar separat handtvättställ "
+     "och kyllagring under 4 °C (förordning (EG) nr 852/2004 bilaga II). Komplettera gärna med det, så prövar vi "
+     "saken på nytt."),
+    ("upphandling", "question", "Hur lämnar vi anbud?", "answered",
+     "Anbud lämnas i upphandlingsverktyget som anges i annonsen. Registrera företaget där i god tid före sista "
+     "anbudsdag; frågor om upphandlingen ställs i verktyget, så att alla anbudsgivare får samma svar."),
+]
+
+
+def _decisions_to_read(officers: dict[str, User], cats: dict[str, Category], rng: random.Random, now: datetime,
+                       first_number: int) -> None:
+    for i, (code, kind, subject, outcome, text) in enumerate(DECIDED_EXAMPLES):
+        cat = cats[code]
+        when = now - timedelta(days=20 + 3 * i)
+        sub = _sample_submission(rng, cat, kind, first_number + i)
+        sub.subject = subject
+        receipt = intake.submit_case(sub, when)
+        officer = officers[cat.default_office.code]
+        casework.reply(officer, receipt.case_id, "Tack, vi har tagit emot ert ärende och börjat handlägga det.",
+                       when + timedelta(hours=20))
+        casework.decide(officer, receipt.case_id, outcome, text, now - timedelta(days=2 + i))
 
 
 def _sample_submission(rng: random.Random, cat: Category, kind: str, i: int) -> intake.Submission:
