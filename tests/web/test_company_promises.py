@@ -93,7 +93,7 @@ def test_a_changed_first_response_target_is_the_new_date_everywhere_the_company_
 
 # -- dates, not phrases ------------------------------------------------------------------------------------------
 def test_a_complaint_is_promised_its_acknowledgement_and_its_answer_by_their_clocks(client, category):
-    case, receipt, track_path = file_case(client, category, kind="complaint", complaint_ground="bemotande")
+    case, receipt, track_path = file_case(client, category, kind="complaint", complaint_ground="treated_badly")
     ack, answer = day_words(clock(case, "acknowledgement").due_at), day_words(clock(case, "resolution").due_at)
     for text in (receipt, mail_text(case, "receipt"), text_of(client.get(track_path).get_data(as_text=True))):
         assert f"Vi bekräftar ditt klagomål senast {ack}." in text
