@@ -4,13 +4,13 @@
 how it can be appealed, never that it cannot. An administrator sets it per category.
 
 Revision ID: b19appeal0001
-Revises: b18mail20001
+Revises: b18sso000021
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'b19appeal0001'
-down_revision = 'b18mail20001'
+down_revision = 'b18sso000021'
 branch_labels = None
 depends_on = None
 
