@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from flask import flash, g, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 
 from ...domain.identifiers import format_reference, parse_reference
 from ...domain.promises import RECEIVED
