@@ -73,7 +73,7 @@ def broken(form) -> list[tuple[str, str, dict]]:
         out += [("complaint_ground", "required", {"kind": "complaint", "complaint_ground": ""}),
                 ("complaint_ground", "invalid_choice", {"kind": "complaint", "complaint_ground": "spam"}),
                 ("related_reference", "unknown_case_of_company",
-                 {"kind": "complaint", "complaint_ground": "bemotande", "related_reference": "CF-2026-99999"})]
+                 {"kind": "complaint", "complaint_ground": "treated_badly", "related_reference": "CF-2026-99999"})]
     return out
 
 
