@@ -9,8 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..domain import routing as domain_routing
 from ..domain import decisions, workflow
+from ..domain import routing as domain_routing
 from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..domain.sla import UNITS
 from ..extensions import db
