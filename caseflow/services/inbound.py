@@ -29,7 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from ..domain import mailparse, text, workflow
+from ..domain import mailparse, text
 from ..domain.files import RejectedFile, check
 from ..extensions import db
 from ..models import Case, CaseLink, Company, InboundMail, User
@@ -201,19 +201,16 @@ def _over_rate_limit(sender: str, now: datetime, this_id: int) -> bool:
 
 
 def _bounce(row: InboundMail, mail: mailparse.ParsedMail, case: Case | None, now: datetime) -> Result:
-    """A delivery status notification: every case whose contact is a failed recipient is marked (shown on the
-    case and in the queue), with an event. A delayed delivery marks nothing. Nothing is answered."""
+    """A delivery status notification: the case it came back to (its reply address, the envelope sender of our
+    mail, or its thread id: both HMAC-proved) is marked when its contact is a failed recipient (shown on the case
+    and in the queue), with an event. Anybody can write a DSN: one to the service's address, or naming another
+    company's contact, marks nothing. A delayed delivery marks nothing. Nothing is answered."""
     failed = mailparse.failed_recipients(mail)
     row.outcome = "bounce"
     row.detail = {"failed": [b.recipient for b in failed], "status": [b.status for b in mail.bounces][:10]}
     addresses = {b.recipient: b for b in failed}
-    cases = set()
-    if addresses:
-        cases = set(db.session.scalars(sa.select(Case).where(Case.contact_email.in_(list(addresses)),
-                                                              Case.status.in_(workflow.OPEN_STATUSES))))
-    if case is not None and case.contact_email in addresses:
-        cases.add(case)
-    for c in sorted(cases, key=lambda c: c.id):
+    cases = [case] if case is not None and case.contact_email in addresses else []
+    for c in cases:
         b = addresses[c.contact_email]
         c.contact_failing_at = now
         c.contact_failure = f"{b.status} {b.diagnostic}".strip()[:300]
