@@ -5,6 +5,8 @@ An illegal transition raises ``IllegalTransition``: never a silent change.
 """
 from __future__ import annotations
 
+from . import enums
+
 NEW = "new"
 ASSIGNED = "assigned"
 IN_PROGRESS = "in_progress"
@@ -15,9 +17,10 @@ CLOSED = "closed"
 STATUSES = (NEW, ASSIGNED, IN_PROGRESS, AWAITING_CUSTOMER, DECIDED, CLOSED)
 OPEN_STATUSES = (NEW, ASSIGNED, IN_PROGRESS, AWAITING_CUSTOMER, DECIDED)
 
-KINDS = ("errand", "question", "complaint", "feedback")
-PRIORITIES = ("normal", "high")
-CHANNELS = ("web", "email", "api", "open311")  # how a case came in: the form, a mail, the REST API, Open311
+# The enumerations' values; their labels, and the other enumerations, are in domain.enums
+KINDS = enums.KIND.values
+PRIORITIES = enums.PRIORITY.values
+CHANNELS = enums.CHANNEL.values  # how a case came in: the form, a mail, the REST API, Open311
 
 # action -> {from_status: to_status}
 TRANSITIONS: dict[str, dict[str, str]] = {

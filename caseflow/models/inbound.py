@@ -7,12 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain import enums
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 # What became of an incoming mail (services.inbound). FAILED: processing broke midway; the receiver answered 4xx
 # so the mail server tries again, and the row (shown on the operations page) is taken over by the next attempt.
-OUTCOMES = ("reply", "new_case", "follow_up", "auto_reply", "bounce", "refused", "rate_limited", "unknown", "failed")
+OUTCOMES = enums.MAIL_OUTCOME.values  # what became of the mail (domain.enums: their labels)
 
 
 class InboundMail(db.Model):

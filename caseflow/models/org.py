@@ -7,10 +7,11 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain import enums
 from ..extensions import db
 from .types import AcceptsKinds, Named, PasswordMixin, UTCDateTime, utcnow
 
-ROLES = ("officer", "lead", "admin", "analyst")
+ROLES = enums.ROLE.values  # officer, lead, admin, analyst (domain.enums: their labels)
 
 
 class Office(Named, db.Model):

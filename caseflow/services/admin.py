@@ -9,13 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..domain import decisions, workflow
+from ..domain import decisions, enums
 from ..domain import routing as domain_routing
 from ..domain.identifiers import InvalidIdentifier, parse_company_identifier
-from ..domain.sla import UNITS
 from ..extensions import db
 from ..models import (
-    ROLES,
     AuditLog,
     CannedResponse,
     Category,
@@ -136,15 +134,35 @@ def _comma_list(text) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+def _enum_rules(v: dict, single: dict, lists: dict) -> dict[str, str]:
+    """Fields that hold values of a domain enumeration (domain.enums): a single value (None = not set) or several
+    (a list or a comma-separated text, stored comma-separated). A value that is not one of the enumeration's is
+    refused ("Klagomål" typed for "complaint" would save a rule that never matches)."""
+    errors = {}
+    for field, enumeration in single.items():
+        if field in v and v[field] not in (None, "") and v[field] not in enumeration:
+            errors[field] = "not_an_option"
+    for field, enumeration in lists.items():
+        if field not in v:
+            continue
+        values = v[field] if isinstance(v[field], (list, tuple)) else _comma_list(v[field])
+        values = [str(x).strip() for x in values if str(x).strip()]
+        if enumeration.unknown(values):
+            errors[field] = "not_an_option"
+        else:
+            v[field] = ",".join(dict.fromkeys(values))
+    return errors
+
+
 def _validate_office(obj, v: dict) -> dict[str, str]:
     return _taken(Office, "code", obj, v)
 
 
 def _validate_category(obj, v: dict) -> dict[str, str]:
     errors = _taken(Category, "code", obj, v)
-    kinds = _comma_list(v.get("kinds"))
-    if not kinds or any(k not in workflow.KINDS for k in kinds):
-        errors["kinds"] = "invalid_choice"
+    errors.update(_enum_rules(v, {"statutory": enums.STATUTORY}, {"kinds": enums.KIND}))
+    if "kinds" not in errors and not _comma_list(v.get("kinds")):
+        errors["kinds"] = "invalid_choice"  # a category takes at least one kind
     errors.update(_appeal(v))
     return errors
 
@@ -162,7 +180,8 @@ def _appeal(v: dict) -> dict[str, str]:
 
 
 def _validate_rule(obj, v: dict) -> dict[str, str]:
-    errors = {}
+    errors = _enum_rules(v, {"assign_strategy": enums.ASSIGN_STRATEGY},
+                         {"kinds": enums.KIND, "legal_forms": enums.LEGAL_FORM})
     if not v.get("office_id"):
         errors["office_id"] = "required"
     if not all(_is_company_identifier(org) for org in _comma_list(v.get("org_numbers"))):
@@ -179,9 +198,9 @@ def _is_company_identifier(text: str) -> bool:
 
 
 def _validate_policy(obj, v: dict) -> dict[str, str]:
-    errors = {}
-    if v.get("unit") not in UNITS:
-        errors["unit"] = "invalid_choice"
+    errors = _enum_rules(v, {"clock": enums.POLICY_CLOCK, "kind": enums.KIND, "priority": enums.PRIORITY}, {})
+    if v.get("unit") not in enums.UNIT:
+        errors["unit"] = "not_an_option"
     if not v.get("target") or v["target"] < 1:
         errors["target"] = "invalid_choice"
     if not 1 <= (v.get("warn_percent") or 0) <= 99:
@@ -219,8 +238,8 @@ def _nki_weights(text) -> list[float] | None:
 def _validate_user(obj, v: dict) -> dict[str, str]:
     v["email"] = (v.get("email") or "").strip().lower()
     errors = _taken(User, "email", obj, v)
-    if v.get("role") not in ROLES:
-        errors["role"] = "invalid_choice"
+    if v.get("role") not in enums.ROLE:
+        errors["role"] = "not_an_option"
     if v.get("role") in ("officer", "lead") and not v.get("office_id"):
         errors["office_id"] = "required"  # an officer or a lead works at an office
     if obj.id is None and not v.get("password"):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..domain import workflow
+from ..domain import enums, workflow
 from ..domain.identifiers import format_reference, parse_reference
 from ..domain.sla import CALENDAR_WEEKS
 from ..domain.workflow import IllegalTransition
@@ -31,7 +31,7 @@ from .errors import Conflict, InvalidInput, NotFound, valid_id
 from .events import record
 from .unit import commit
 
-OUTCOMES = ("answered", "granted", "partly_granted", "rejected", "withdrawn", "referred", "no_action", "duplicate")
+OUTCOMES = enums.OUTCOME.values
 MESSAGE_LIMIT = 10000
 
 

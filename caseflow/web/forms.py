@@ -141,7 +141,7 @@ class Form(FlaskForm):
         out = [("", str(message)) for message in self.form_errors]
         for field in self:
             if field.errors and field.type != "CSRFTokenField":
-                target = f"{field.id}-0" if field.type == "RadioField" else field.id
+                target = f"{field.id}-0" if field.type in ("RadioField", "EnumChecklist") else field.id
                 message = str(field.errors[0])
                 if field.short_name not in self.MESSAGES:
                     message = f"{field.label.text}: {message}"

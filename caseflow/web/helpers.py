@@ -11,75 +11,42 @@ from flask_babel import format_datetime, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
-from ..domain import complaints
+from ..domain import complaints, enums
 from ..domain.identifiers import CompanyIdentifier
 from ..domain.sla import fl12_flag_date
 from . import decisions as decision_words
+from .i18n import enum_labels, lang
 from .i18n import gettext as _template_gettext
-from .i18n import lang
 from .i18n import lazy_gettext as _l
 from .i18n import once as _once
 
-STATUS_LABELS = {
-    "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"),
-    "awaiting_customer": _l("Awaiting your answer"), "decided": _l("Decided"), "closed": _l("Closed"),
-}
-STAFF_STATUS_LABELS = dict(STATUS_LABELS, awaiting_customer=_l("Awaiting company"))
-KIND_LABELS = {
-    "errand": _l("Errand"), "question": _l("Question"), "complaint": _l("Complaint"), "feedback": _l("Feedback"),
-}
-# Complaint grounds: the company's words and hints, and the Insikt factors the reports count them under, from
-# their one source (domain.complaints), in the language of the request. Old grounds (factor names) read as their
-# factor.
-GROUND_LABELS = {g: LazyString(lambda g=g: complaints.label(g, lang()))
-                 for g in (*complaints.VALUES, *complaints.LEGACY_GROUNDS)}
+# Labels of the domain's enumerations, from their one source (domain.enums), in the language of the request
+STATUS_LABELS = enum_labels(enums.STATUS)
+STAFF_STATUS_LABELS = enum_labels(enums.STAFF_STATUS)
+KIND_LABELS = enum_labels(enums.KIND)
+GROUND_LABELS = enum_labels(enums.COMPLAINT_GROUND)
+# the complaint grounds' hints and the Insikt factors the reports count them under (domain.complaints)
 GROUND_HINTS = {g.value: LazyString(lambda g=g: g.hint(lang())) for g in complaints.GROUNDS}
 COMPLAINT_FACTOR_LABELS = {k: LazyString(lambda k=k: complaints.factor_label(k, lang()))
                            for k in complaints.REPORT_KEYS}
-OUTCOME_LABELS = {
-    "answered": _l("Answered"), "granted": _l("Granted"), "partly_granted": _l("Partly granted"),
-    "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"), "referred": _l("Referred elsewhere"),
-    "no_action": _l("No action needed"), "duplicate": _l("Duplicate of another case"),
-}
-# What became of an incoming mail (models.inbound.OUTCOMES)
-MAIL_OUTCOME_LABELS = {
-    "reply": _l("answer on the case"), "new_case": _l("new case"), "follow_up": _l("new case linked to this one"),
-    "auto_reply": _l("automatic reply, no action"), "bounce": _l("delivery failure report"),
-    "refused": _l("too large, the sender was told"), "rate_limited": _l("too many mails from the sender, no action"),
-    "unknown": _l("no case"), "failed": _l("failed, waiting for the mail server's retry"),
-}
-CHANNEL_LABELS = {"web": _l("Web form"), "email": _l("E-mail"), "api": _l("API"), "open311": _l("Open311")}
-EVENT_LABELS = {
-    "received": _l("Case received and registered"), "routed": _l("Routed to office"),
-    "public_reply": _l("Reply sent to the company"), "first_response": _l("First response given"),
-    "internal_note": _l("Internal note"), "assigned": _l("Assigned"), "closed": _l("Closed"),
-    "completion_requested": _l("Completion requested from the company"), "decided": _l("Decision"),
-    "reopened": _l("Reopened"), "delay_notice": _l("Delay notice sent (FL 11 §)"),
-    "fl12_request": _l("Request for a decision registered (FL 12 §)"), "company_message": _l("The company wrote"),
-    "clock_started": _l("Clock started"), "clock_stopped": _l("Clock stopped"), "clock_paused": _l("Clock paused"),
-    "clock_resumed": _l("Clock resumed"),
-    "clock_waiting_for_completion": _l("Statutory clock waits for the completion"),
-    "sla_warning": _l("At risk (80 percent of the time used)"), "sla_breach": _l("Deadline breached"),
-    "pbl_extended": _l("Statutory deadline extended"), "rerouted": _l("Sent to another office"),
-    "linked": _l("Linked"), "pbl_fee_reduction": _l("Fee reduced (PBL 12:8a)"),
-    "clock_restarted": _l("Clock running again after the reopening"),
-    "facts_corrected": _l("Stored figures corrected to the current definitions"),
-    "mail_received": _l("E-mail received and registered"), "contact_bounced": _l("Mail to the contact bounced"),
-    "company_set": _l("Company set"),
-}
-CLOCK_LABELS = {
-    "first_response": _l("First response"), "acknowledgement": _l("Complaint acknowledged"),
-    "resolution": _l("Answer / decision"), "pbl": _l("Statutory deadline (PBL 9:27)"),
-    "fl12": _l("Decide after request (FL 12 §)"),
-}
-UNIT_LABELS = {"working_hours": _l("working hours"), "working_days": _l("working days"),
-               "calendar_weeks": _l("weeks")}
+OUTCOME_LABELS = enum_labels(enums.OUTCOME)
+MAIL_OUTCOME_LABELS = enum_labels(enums.MAIL_OUTCOME)  # what became of an incoming mail
+CHANNEL_LABELS = enum_labels(enums.CHANNEL)
+EVENT_LABELS = enum_labels(enums.EVENT)
+CLOCK_LABELS = enum_labels(enums.CLOCK)
+UNIT_LABELS = enum_labels(enums.UNIT)
+ROLE_LABELS = enum_labels(enums.ROLE)
+LEGAL_FORM_LABELS = enum_labels(enums.LEGAL_FORM)
+PRIORITY_LABELS = enum_labels(enums.PRIORITY)
+SCOPE_LABELS = enum_labels(enums.SCOPE)
+OUTBOX_STATUS_LABELS = enum_labels(enums.OUTBOX_STATUS)
+MAIL_LABELS = enum_labels(enums.MAIL)
 
 NKI_GRADES = {"low": _l("low"), "approved": _l("approved"), "high": _l("high"), "very_high": _l("very high")}
 STATUS_WORDS = {"on_track": _l("On track"), "at_risk": _l("At risk"), "off_track": _l("Off track"),
                 "no_data": _l("No data")}
-LINK_LABELS = {"related": _l("Related"), "duplicate_of": _l("Duplicate of"), "duplicate": _l("Has duplicate")}
-ACTOR_LABELS = {"company": _l("The company"), "system": _l("caseflow (automatic)")}
+LINK_LABELS = enum_labels(enums.LINK)
+ACTOR_LABELS = enum_labels(enums.ACTOR)
 
 
 def as_int(text: str) -> int | None:
@@ -316,6 +283,9 @@ def register(app: Flask) -> None:
         NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),
         current_lang=lang, due_state=due_state, queue_view_rows=queue_view_rows, render_field=render_field,
         hidden_csrf=hidden_csrf, MAIL_OUTCOME_LABELS=Labels(MAIL_OUTCOME_LABELS), CHANNEL_LABELS=Labels(CHANNEL_LABELS),
+        ROLE_LABELS=Labels(ROLE_LABELS), LEGAL_FORM_LABELS=Labels(LEGAL_FORM_LABELS),
+        SCOPE_LABELS=Labels(SCOPE_LABELS), OUTBOX_STATUS_LABELS=Labels(OUTBOX_STATUS_LABELS),
+        MAIL_LABELS=Labels(MAIL_LABELS), PRIORITY_LABELS=Labels(PRIORITY_LABELS),
     )
     decision_words.register(app.jinja_env.globals)
 

@@ -48,3 +48,19 @@ def once(lazy: LazyString, language: str | None = None) -> str:
     if text is None:
         text = _lazy_translated[key] = str(lazy)
     return text
+
+
+def _enum_label(enumeration, value: str) -> str:
+    return enumeration.label(value, lang())
+
+
+def enum_labels(enumeration) -> dict:
+    """{value: lazy label} of a ``domain.enums`` enumeration, in the language of the request where it is used:
+    the one source of the labels every page, form and export shows (their Swedish and English are there, not in
+    the catalogue)."""
+    return {m.value: LazyString(_enum_label, enumeration, m.value) for m in enumeration}
+
+
+def enum_choices(enumeration, first=None) -> list:
+    """A select's (value, lazy label) pairs of an enumeration, after ``first`` (e.g. ("", "Any")) if given."""
+    return ([first] if first else []) + list(enum_labels(enumeration).items())

@@ -21,6 +21,7 @@ FIELD_ERRORS = {
     "required": _l("Please fill in this field."),
     "too_long": _l("The text is too long."),
     "invalid_choice": _l("Please choose one of the options."),
+    "not_an_option": _l("That is not one of the options – choose among the ones listed."),
     "outcome_required": _l("Please choose an outcome."),
     "invalid_characters": _l("The text contains characters that cannot be stored."),
     "kind_not_served": _l("This category does not handle that kind of case. Choose another category or kind."),

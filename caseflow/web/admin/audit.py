@@ -6,8 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...domain import enums
 from ...services import catalog
-from ..helpers import CLOCK_LABELS, KIND_LABELS, UNIT_LABELS
+from ..helpers import (
+    CLOCK_LABELS,
+    KIND_LABELS,
+    LEGAL_FORM_LABELS,
+    PRIORITY_LABELS,
+    ROLE_LABELS,
+    SCOPE_LABELS,
+    UNIT_LABELS,
+)
+from ..i18n import enum_labels
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 
@@ -65,6 +75,13 @@ def promise_description(clock: str, target: int, unit: str) -> str:
              unit=UNIT_LABELS.get(unit, unit))
 
 
+# fields whose values are of a domain enumeration (domain.enums), by their labels
+FIELD_LABELS = {"kind": KIND_LABELS, "kinds": KIND_LABELS, "clock": CLOCK_LABELS, "unit": UNIT_LABELS,
+                "legal_forms": LEGAL_FORM_LABELS, "role": ROLE_LABELS, "priority": PRIORITY_LABELS,
+                "scopes": SCOPE_LABELS, "assign_strategy": enum_labels(enums.ASSIGN_STRATEGY),
+                "statutory": enum_labels(enums.STATUTORY)}
+
+
 def _value(field: str, value, lang: str) -> str:
     if value is None or value == "" or value == []:
         return "–"
@@ -72,9 +89,9 @@ def _value(field: str, value, lang: str) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(_value(field, v, lang) for v in value)
-    if field in ("kind", "kinds") and isinstance(value, str) and "," in value:
+    labels = FIELD_LABELS.get(field)
+    if labels is not None and isinstance(value, str) and "," in value:
         return ", ".join(_value(field, v.strip(), lang) for v in value.split(","))
-    labels = {"kind": KIND_LABELS, "kinds": KIND_LABELS, "clock": CLOCK_LABELS, "unit": UNIT_LABELS}.get(field)
     if labels is not None:
         return str(labels.get(value, value))
     if field in ("office_id", "default_office_id"):

@@ -9,16 +9,51 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...domain.sla import UNITS
-from ...models import ROLES
+from ...domain import enums
 from ..forms import EmailAddress, Form
-from ..helpers import KIND_LABELS, UNIT_LABELS
+from ..i18n import enum_choices
 from ..i18n import lazy_gettext as _l
 from ..messages import choices
 
 REQUIRED = _l("Please fill in this field.")
+NOT_AN_OPTION = _l("“%(value)s” is not one of the options – choose among the ones listed")
+
+
+def enum_select(label, enumeration, first=None, **kwargs) -> SelectField:
+    """A select of a domain enumeration (domain.enums): its values, with their labels in the page's language. A
+    value that is not one of them is refused with a message naming it."""
+    return EnumSelect(label, choices=choices(enum_choices(enumeration, first)), **kwargs)
+
+
+class EnumSelect(SelectField):
+    def pre_validate(self, form):
+        if self.data not in {str(c[0] if isinstance(c, tuple) else c.value) for c in self.choices}:
+            raise ValidationError(str(NOT_AN_OPTION) % {"value": self.data})
+
+
+class EnumChecklist(SelectMultipleField):
+    """Several values of a domain enumeration as checkboxes, stored comma-separated ("errand,complaint"); a posted
+    value that is not one of them ("Klagomål" for "complaint") is refused with a message naming it."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label, enumeration, **kwargs):
+        super().__init__(label, choices=choices(enum_choices(enumeration)), **kwargs)
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        super().process_data(value)
+
+    def pre_validate(self, form):
+        known = {str(c[0] if isinstance(c, tuple) else c.value) for c in self.choices}
+        for value in self.data or ():
+            if value not in known:
+                raise ValidationError(str(NOT_AN_OPTION) % {"value": value})
 
 
 def yes_no_unset(value) -> bool | None:
@@ -44,12 +79,10 @@ class CategoryForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=60)])
     name = StringField(_l("Name (Swedish)"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
-    kinds = StringField(_l("Kinds it accepts (comma-separated: errand, question, complaint, feedback)"),
-                        default="errand,question,complaint,feedback", validators=[DataRequired(message=REQUIRED)])
+    kinds = EnumChecklist(_l("Kinds it accepts"), enums.KIND, default=list(enums.KIND.values),
+                          validators=[DataRequired(message=_l("Choose at least one kind."))])
     default_office_id = SelectField(_l("Default office"), coerce=int, validate_choice=False)
-    statutory = SelectField(_l("Statutory clock"), choices=choices([
-        ("", _l("None")), ("pbl_bygglov", _l("PBL: bygglov / förhandsbesked (10 weeks)")),
-        ("pbl_anmalan", _l("PBL: anmälan (4 weeks)"))]))
+    statutory = enum_select(_l("Statutory clock"), enums.STATUTORY, ("", _l("None")))
     appealable = SelectField(
         _l("Can its decisions be appealed?"), coerce=yes_no_unset,
         choices=choices([(None, _l("Not set: the company is told to ask us")), (True, _l("Yes")), (False, _l("No"))]),
@@ -70,29 +103,22 @@ class RuleForm(Form):
     position = IntegerField(_l("Order (lower is tried first)"), default=100, validators=[Optional()])
     name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
     office_id = SelectField(_l("Route to office"), coerce=int, validate_choice=False)
-    kinds = StringField(_l("Kinds (comma-separated, empty = any)"), validators=[Optional()])
+    kinds = EnumChecklist(_l("Kinds (none chosen = any)"), enums.KIND, validators=[Optional()])
     category_id = SelectField(_l("Category (empty = any)"), coerce=int, validate_choice=False)
     keywords = StringField(_l("Keywords in subject or description (comma-separated, any of them)"),
                            validators=[Optional()])
     org_numbers = StringField(_l("Organisation numbers (comma-separated)"), validators=[Optional()])
-    legal_forms = StringField(_l("Legal forms (comma-separated, e.g. aktiebolag, sole_trader)"),
-                              validators=[Optional()])
-    assign_strategy = SelectField(_l("Assignment"), choices=choices([
-        ("none", _l("None: the office's queue")), ("round_robin", _l("Round robin")),
-        ("least_open", _l("Officer with the fewest open cases"))]))
+    legal_forms = EnumChecklist(_l("Legal forms (none chosen = any)"), enums.LEGAL_FORM, validators=[Optional()])
+    assign_strategy = enum_select(_l("Assignment"), enums.ASSIGN_STRATEGY)
     active = BooleanField(_l("Active"), default=True)
 
 
 class PolicyForm(Form):
-    clock = SelectField(_l("Clock"), choices=choices([
-        ("first_response", _l("First response")), ("acknowledgement", _l("Complaint acknowledged")),
-        ("resolution", _l("Answer / decision"))]))
-    kind = SelectField(_l("Kind (empty = any)"),
-                       choices=choices([("", _l("Any"))] + [(k, v) for k, v in KIND_LABELS.items()]))
+    clock = enum_select(_l("Clock"), enums.POLICY_CLOCK)
+    kind = enum_select(_l("Kind (empty = any)"), enums.KIND, ("", _l("Any")))
     category_id = SelectField(_l("Category (empty = any)"), coerce=int, validate_choice=False)
-    priority = SelectField(_l("Priority (empty = any)"),
-                           choices=choices([("", _l("Any")), ("normal", _l("Normal")), ("high", _l("Urgent"))]))
-    unit = SelectField(_l("Unit"), choices=choices([(u, UNIT_LABELS[u]) for u in UNITS]))
+    priority = enum_select(_l("Priority (empty = any)"), enums.PRIORITY, ("", _l("Any")))
+    unit = enum_select(_l("Unit"), enums.UNIT)
     target = IntegerField(_l("Target"), validators=[DataRequired(message=REQUIRED), NumberRange(min=1, max=1000)])
     warn_percent = IntegerField(_l("Warn at (percent of the target)"), default=80,
                                 validators=[DataRequired(message=REQUIRED), NumberRange(min=1, max=99)])
@@ -112,7 +138,7 @@ class UserForm(Form):
     email = StringField(_l("E-mail"), validators=[DataRequired(message=REQUIRED), EmailAddress(internal_hosts=True),
                                                   Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
-    role = SelectField(_l("Role"), choices=choices([(r, r) for r in ROLES]))
+    role = enum_select(_l("Role"), enums.ROLE)
     office_id = SelectField(_l("Office"), coerce=int, validate_choice=False)
     password = PasswordField(_l("New password (at least 10 characters; empty keeps the current one)"),
                              validators=[Optional()])
@@ -123,7 +149,7 @@ class RouteTestForm(Form):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    kind = SelectField(_l("Kind"), choices=choices(list(KIND_LABELS.items())))
+    kind = enum_select(_l("Kind"), enums.KIND)
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
     subject = StringField(_l("Subject"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional()])
@@ -160,10 +186,8 @@ class ReportSettingsForm(Form):
 
 class TokenForm(Form):
     name = StringField(_l("Which integration uses it"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
-    scopes = SelectMultipleField(_l("Scopes"), choices=choices([
-        ("submit", _l("submit: file cases")), ("read-own", _l("read-own: follow its own cases")),
-        ("officer", _l("officer: work cases as a member of staff"))]),
-        validators=[DataRequired(message=_l("Choose at least one scope."))])
+    scopes = EnumChecklist(_l("Scopes"), enums.SCOPE,
+                           validators=[DataRequired(message=_l("Choose at least one scope."))])
     user_email = StringField(_l("Staff e-mail (officer tokens act as this user)"), validators=[Optional()])
 
 
@@ -190,6 +214,6 @@ class SsoGroupForm(Form):
     group = StringField(_l("Group at the identity provider"), description=_l(
         "Exactly as the provider sends it in the groups claim (a name or an object id)."),
         validators=[DataRequired(message=REQUIRED), Length(max=255)])
-    role = SelectField(_l("Role"), choices=choices([(r, r) for r in ROLES]))
+    role = enum_select(_l("Role"), enums.ROLE)
     office_id = SelectField(_l("Office"), coerce=int, validate_choice=False)
     active = BooleanField(_l("Active (members can sign in)"), default=True)

@@ -1,8 +1,10 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+from babel.numbers import format_decimal
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ...services import admin, catalog, integrations, ops, privacy
 from ...services import company_access as access
@@ -103,8 +105,33 @@ def listing(entity: str):
     if entity == "policies":  # a promise's description is built from its target, never typed (it went stale)
         rows = [{"id": r.id, **{c: getattr(r, c) for c in columns if c != "description"},
                  "description": audit_text.promise_description(r.clock, r.target, r.unit)} for r in rows]
-    return render_template("admin/list.html", entity=entity, title=title, columns=columns, headings=headings,
-                           labels=labels, rows=rows)
+    cells = [(r, [_cell(r, c, labels[c]) for c in columns]) for r in rows]
+    return render_template("admin/list.html", entity=entity, title=title, headings=headings, rows=cells)
+
+
+def _cell(row, column: str, labels: dict[str, str]) -> str:
+    """A stored value as the list shows it: yes/no, a dash for nothing, each code by its label (several codes
+    stored comma-separated too), numbers as the page's language writes them — never a raw code or a list. A
+    row's own code (an office's, a category's) is shown as a code."""
+    value = row[column] if isinstance(row, dict) else getattr(row, column, None)
+    if column == "code" and value:
+        return Markup("<code>{}</code>").format(value)
+    return _text(value, labels)
+
+
+def _text(value, labels: dict[str, str]) -> str:
+    if value is True or value is False:
+        return _("yes") if value else _("no")
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v, labels) for v in value)
+    if isinstance(value, float | int):
+        return labels.get(str(value)) or format_decimal(value, locale=current_lang())
+    text = str(value)
+    if labels and text not in labels and "," in text:
+        return ", ".join(str(labels.get(v.strip(), v.strip())) for v in text.split(","))
+    return str(labels.get(text, text))
 
 
 @bp.route("/<entity>/new", methods=["GET", "POST"], defaults={"obj_id": None})
