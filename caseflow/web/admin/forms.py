@@ -49,6 +49,10 @@ class EnumChecklist(SelectMultipleField):
             value = [v.strip() for v in value.split(",") if v.strip()]
         super().process_data(value)
 
+    def process_formdata(self, valuelist):
+        # a value posted as the list is stored ("errand,question") is read as those values
+        super().process_formdata([v.strip() for text in valuelist for v in str(text).split(",") if v.strip()])
+
     def pre_validate(self, form):
         known = {str(c[0] if isinstance(c, tuple) else c.value) for c in self.choices}
         for value in self.data or ():
