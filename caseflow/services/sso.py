@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import AuditLog, Office, SsoGroupMapping, SsoIdentity, User
-from . import accounts
+from . import accounts, break_glass
 from .authorization import require_administrator, role_needs_office, strongest_grant, strongest_role
 from .errors import InvalidInput, NotFound
 from .unit import commit
@@ -229,6 +229,12 @@ def sign_in(name: str, claims: dict, now: datetime) -> User:
     identity = db.session.scalar(sa.select(SsoIdentity).where(SsoIdentity.provider == name,
                                                               SsoIdentity.subject == subject))
     email = str(claims.get("email") or "").strip().lower()[:254]
+    if email and email == break_glass.admin_email():
+        # the way in when the provider is down or not to be trusted: never bound to, renamed into, or given a
+        # mapping's role by the provider (its address there proves nothing here)
+        log.info("sso sign-in refused: the provider named the break-glass administrator's address (provider %s)",
+                 name)
+        raise SignInRefused("no_access", "break_glass")
     user = identity.user if identity is not None else _user_by_email(email)
     access = access_for(name, groups)
     if access is None:
