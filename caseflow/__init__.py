@@ -109,6 +109,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(open311_bp)
+    from .services import devmail
+
+    if devmail.enabled(app.config):  # the mail page of development and demo; in production no such URL
+        from .web.dev.routes import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -184,12 +184,21 @@ def break_glass_totp_cmd(email: str) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
 @with_appcontext
 def demo_cmd(host: str, port: int, no_serve: bool) -> None:
-    """Embedded mode in one step: migrate the database, seed demo data on first start, serve the app."""
+    """Embedded mode in one step: migrate the database, seed demo data on first start, serve the app. The links
+    in mails point where the demo serves (``--host``/``--port``) unless BASE_URL is set; every mail is one line
+    on the console and readable at /dev/mail."""
+    import logging
+
     from flask_migrate import upgrade
 
     from .services import seed
 
+    app = current_app._get_current_object()
+    if not os.environ.get("BASE_URL"):
+        app.config["BASE_URL"] = demo_base_url(host, port)
     upgrade()
+    # Alembic's logging configuration leaves the root logger at WARNING: the demo shows its mails (INFO).
+    logging.getLogger("caseflow").setLevel(logging.INFO)
     if not seed.is_seeded():
         click.echo("First start: seeding demo data (this takes a few seconds)…")
         logins = seed.seed_demo()
@@ -205,12 +214,25 @@ def demo_cmd(host: str, port: int, no_serve: bool) -> None:
                 _print_logins([line.rstrip("\n").split("\t") for line in fh if line.strip()])
     if no_serve:
         return
-    start_embedded_scheduler(current_app._get_current_object())
-    click.echo(f"caseflow runs at http://{host}:{port}/  (staff: http://{host}:{port}/staff/login)")
+    start_embedded_scheduler(app)
+    from .services import devmail
+
+    base = app.config["BASE_URL"]
+    mailbox = f"; mail sent: {base}/dev/mail" if devmail.enabled() else ""
+    click.echo(f"caseflow runs at {base}/  (staff: {base}/staff/login{mailbox})")
     from werkzeug.serving import run_simple
 
     # Flask refuses app.run() inside its own CLI; the embedded mode serves with Werkzeug's threaded server.
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+def demo_base_url(host: str, port: int) -> str:
+    """Where a browser reaches the demo: the host it listens on (loopback for "every interface") and its port."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104  # nosec B104 - a name to link to, not an address to bind
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def start_embedded_scheduler(app: Flask) -> threading.Thread:

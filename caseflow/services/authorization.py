@@ -13,6 +13,9 @@ be assigned cases (``holds_cases``)        yes      yes    –      –        �
 see the office overview                    –        own    every  –        –
                                                     office office
 read reports (``require_report_reader``)   –        yes    yes    yes      –
+read a case behind a figure, read-only,    –        every  every  every    –
+personal data masked                                office office office
+(``require_masked_case_reader``)
 publish a month (``may_publish_reports``)  –        –      yes    yes      –
 grant company access                       –        yes    yes    –        –
 configure, users, tokens, personal data,   –        –      yes    –        –
@@ -153,6 +156,21 @@ def may_read_reports(user) -> bool:
 
 def require_report_reader(user) -> None:
     if not may_read_reports(user):
+        raise Forbidden("reports")
+
+
+MASKED_CASE_READERS = REPORT_READERS  # the cases behind a report's figures, read-only, personal data masked
+
+
+def may_read_masked_cases(user) -> bool:
+    """Report readers open the cases behind a figure, of every office (the figures cover every office): a
+    read-only view with the personal data masked. It gives no right to act on a case or to see it unmasked:
+    that stays ``require_staff`` and ``may_see_case``."""
+    return _role(user) in MASKED_CASE_READERS
+
+
+def require_masked_case_reader(user) -> None:
+    if not may_read_masked_cases(user):
         raise Forbidden("reports")
 
 

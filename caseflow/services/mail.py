@@ -76,7 +76,9 @@ def send(mail: RenderedMail) -> str:
     msg.set_content(mail.text)
     msg.add_alternative(mail.html, subtype="html")
     if not cfg.get("MAIL_SERVER"):
-        log.info("mail (no SMTP configured) to=%s subject=%s", mail.to, mail.subject)
+        # One line per mail; in development and demo also where to read it (the mail page).
+        where = f" -> {cfg['BASE_URL']}/dev/mail" if cfg.get("CASEFLOW_ENV") in ("development", "demo") else ""
+        log.info("mail (no SMTP configured) to=%s subject=%s%s", mail.to, mail.subject, where)
         return "logged"
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
         if cfg.get("MAIL_USE_TLS"):

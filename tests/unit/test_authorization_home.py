@@ -79,6 +79,7 @@ TABLE = {  # rule -> the roles it lets through
     authz.holds_cases: {"officer", "lead"},
     authz.may_oversee: {"lead", "admin"},
     authz.may_read_reports: {"analyst", "lead", "admin"},
+    authz.may_read_masked_cases: {"analyst", "lead", "admin"},
     authz.may_publish_reports: {"analyst", "admin"},
     authz.may_grant_company_access: {"lead", "admin"},
     authz.may_administer: {"admin"},
@@ -103,6 +104,7 @@ def test_each_rule_lets_through_exactly_the_roles_of_the_table(rule):
     (authz.require_staff, authz.is_staff), (authz.require_overseer, authz.may_oversee),
     (authz.require_administrator, authz.may_administer), (authz.require_report_reader, authz.may_read_reports),
     (authz.require_report_publisher, authz.may_publish_reports),
+    (authz.require_masked_case_reader, authz.may_read_masked_cases),
     (authz.require_company_access_granter, authz.may_grant_company_access),
     (authz.require_company_account, authz.is_company_account),
 ], ids=lambda f: f.__name__)

@@ -100,7 +100,7 @@ EXPECT = {
     **{f"open311.{e}": public() for e in ("discovery", "services", "service_definition")},
     **{f"open311.{e}": {r: 403 for r in ROLES} for e in ("post_request", "get_requests", "get_request", "token")},
     **{f"reports.{e}": report_page() for e in ("month", "trend", "drilldown", "export", "snapshots", "freeze",
-                                                "handslaget", "handslaget_export")},
+                                                "handslaget", "handslaget_export", "case")},
 }
 
 

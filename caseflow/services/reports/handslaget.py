@@ -7,10 +7,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ...domain import metrics
+from ...domain import figures as registry
+from ...domain import metrics, numbers
 from ...extensions import db
 from ...models import HandslagetMeasure
-from .exports import _cell
+from .exports import BOM, _cell, _word, csv_dialect
 from .snapshots import trend
 
 DEFAULT_MEASURES = [
@@ -28,6 +29,25 @@ def seed_measures() -> None:
     for handslag, code, title, kpi, target, higher in DEFAULT_MEASURES:
         db.session.add(HandslagetMeasure(handslag=handslag, code=code, title=title, kpi=kpi, target=target,
                                          higher_is_better=higher))
+
+
+def kpi_unit(kpi: str) -> str:
+    """The unit of a measure's KPI (so its value and target are written as the figure is): a report figure's
+    own, a share for the share routed right; an unknown KPI is an index (a bare number)."""
+    if kpi == "routing_right_rate":
+        return registry.SHARE
+    return registry.figure(kpi).unit if kpi in registry.BY_KEY else registry.INDEX
+
+
+# The one measure that is not a report figure itself, with its labels.
+_DERIVED = {"routing_right_rate": ("Andel rätt styrda från början", "Share routed right the first time")}
+
+
+def kpi_label(kpi: str, language: str) -> str:
+    """The measure's KPI in words (a report figure's label); an unknown KPI as it is stored."""
+    if kpi in _DERIVED:
+        return _DERIVED[kpi][1 if language == "en" else 0]
+    return registry.figure(kpi).label(language) if kpi in registry.BY_KEY else kpi
 
 
 def kpi_value(totals: dict, kpi: str):
@@ -59,18 +79,30 @@ def handslaget(user, last_month: date, months: int = 12) -> dict:
             v = kpi_value(rep["total"], m.kpi)
             points.append({"month": rep["month"], "value": v,
                            "status": status_of(v, m.target, m.higher_is_better, m.at_risk_margin)})
-        out.append({"code": m.code, "handslag": m.handslag, "title": m.title, "kpi": m.kpi, "target": m.target,
+        out.append({"code": m.code, "handslag": m.handslag, "title": m.title, "kpi": m.kpi, "unit": kpi_unit(m.kpi),
+                    "target": m.target,
                     "higher_is_better": m.higher_is_better, "months": points})
     return {"generated_for": last_month.strftime("%Y-%m"), "definitions_version": metrics.DEFINITIONS_VERSION,
             "measures": out}
 
 
-def handslaget_csv(data: dict) -> str:
+def handslaget_csv(data: dict, language: str = "sv", status_words: dict | None = None) -> str:
+    """The follow-up as CSV, like the month's (``exports``): byte order mark, the page's language, ``;`` and
+    decimal comma in Swedish, each value and target rounded and written as the page writes its figure (a share
+    as its percent number), the status in words."""
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";")
-    w.writerow(["code", "handslag", "title", "kpi", "target", "month", "value", "status"])
+    buf.write(BOM)
+    w = csv.writer(buf, **csv_dialect(language))
+    w.writerow([_word(k, language) for k in ("code", "handslag", "title", "kpi", "target", "month", "value",
+                                             "status")])
+    words = status_words or {}
     for m in data["measures"]:
+        unit = m.get("unit") or kpi_unit(m["kpi"])
+        kpi = kpi_label(m["kpi"], language)
+        if unit == registry.SHARE:
+            kpi = f"{kpi} (%)"
         for p in m["months"]:
-            w.writerow([_cell(m["code"]), m["handslag"], _cell(m["title"]), _cell(m["kpi"]), m["target"], p["month"],
-                        "" if p["value"] is None else p["value"], p["status"]])
+            w.writerow([_cell(m["code"]), m["handslag"], _cell(m["title"]), _cell(kpi),
+                        numbers.csv_value(unit, m["target"], language), p["month"],
+                        numbers.csv_value(unit, p["value"], language), words.get(p["status"], p["status"])])
     return buf.getvalue()

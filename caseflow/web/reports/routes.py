@@ -4,12 +4,13 @@ from datetime import UTC, datetime
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ...domain import figures as registry
 from ...domain import workflow
 from ...services import catalog, promises, reports
 from ...services.errors import Forbidden, InvalidInput, valid_id
-from .. import form_view
+from .. import figures, form_view
 from ..charts import bar_chart, line_chart
-from ..helpers import KIND_LABELS
+from ..helpers import COMPLAINT_FACTOR_LABELS, KIND_LABELS, STATUS_WORDS
 from ..i18n import gettext as _
 from ..i18n import lang
 from ..promises import duration
@@ -53,14 +54,17 @@ def month():
 def _charts(rep):
     names = rep["office_names"]
     head, target = promises.general_in_working_hours()  # the configured promise, never a number written here
+    hours = figures.number(target, 0 if float(target).is_integer() else 1) if target is not None else ""
     label = _("Promise: %(duration)s = %(hours)s h", duration=duration(head.unit, head.target),
-              hours=format(target, "g")) if target is not None else ""
-    fr_chart = bar_chart(_("Median first response per office (working hours)"),
+              hours=hours) if target is not None else ""
+    fr_chart = bar_chart(_("Median first response per office"),
                          [(names[o], rep["offices"][o]["first_response_median_h"]) for o in names],
-                         unit=" h", target=target, target_label=label)
-    share_chart = bar_chart(_("Share within target per office (percent)"),
-                            [(names[o], None if rep["offices"][o]["within_target"] is None
-                              else round(100 * rep["offices"][o]["within_target"], 1)) for o in names], unit=" %")
+                         unit=registry.HOURS, axis_label=_("Working hours"), target=target, target_label=label,
+                         note=_("The table below has the same figures."))
+    share_chart = bar_chart(_("Share within target per office"),
+                            [(names[o], rep["offices"][o]["within_target"]) for o in names],
+                            unit=registry.SHARE, axis_label=_("Clocks that stopped in time"),
+                            note=_("The table below has the same figures."))
     return fr_chart, share_chart
 
 
@@ -69,15 +73,16 @@ def trend():
     m = _month_arg()
     cat, kind = _filters()
     series = reports.trend(current_user, m, 12, cat, kind)
-    labels = [r["month"] for r in series]
+    labels = [figures.month_short(r["month"]) for r in series]
     share = line_chart(_("Share within target, last 12 months"), labels,
                        [(_("Within target"), [r["total"]["within_target"] for r in series]),
                         (_("Response rate (survey)"), [r["total"]["response_rate"] for r in series])],
-                       as_percent=True)
+                       unit=registry.SHARE, axis_label=_("Percent"), note=_("The table below has the same figures."))
     volume = line_chart(_("Cases received, closed and open at month end"), labels,
                         [(_("Received"), [r["total"]["received"] for r in series]),
                          (_("Closed"), [r["total"]["closed"] for r in series]),
-                         (_("Backlog"), [r["total"]["backlog"] for r in series])])
+                         (_("Open at month end"), [r["total"]["backlog"] for r in series])],
+                        unit=registry.COUNT, axis_label=_("Cases"), note=_("The table below has the same figures."))
     return render_template("reports/trend.html", series=series, share=share, volume=volume, month=m.strftime("%Y-%m"))
 
 
@@ -87,8 +92,19 @@ def drilldown():
     metric = request.args.get("metric", "")
     office = request.args.get("office", type=int)
     office = office if valid_id(office) else None
-    cases = reports.drilldown(current_user, m, metric, office)
-    return render_template("reports/cases.html", cases=cases, month=m.strftime("%Y-%m"), metric=metric)
+    cases = reports.masked_cases(current_user, reports.drilldown(current_user, m, metric, office))
+    office_info = catalog.office(office) if office else None
+    office_name = office_info.display_name(lang()) if office_info else None
+    return render_template("reports/cases.html", cases=cases, month=m.strftime("%Y-%m"), metric=metric,
+                           office_name=office_name)
+
+
+@bp.get("/cases/<int:case_id>")
+def case(case_id: int):
+    """A case behind a figure, read-only, personal data masked (any report reader; acting stays with staff)."""
+    c = reports.masked_case(current_user, case_id, datetime.now(UTC))
+    return render_template("reports/case.html", c=c, month=request.args.get("month", ""),
+                           metric=request.args.get("metric", ""))
 
 
 @bp.get("/export.<fmt>")
@@ -98,10 +114,11 @@ def export(fmt: str):
     rep = reports.month_view(current_user, m, cat, kind)
     name = f"caseflow-{rep['month']}"
     if fmt == "csv":
-        return Response(reports.to_csv(rep, lang()), content_type="text/csv; charset=utf-8",
+        return Response(reports.to_csv(rep, lang()).encode("utf-8"), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
     if fmt == "xlsx":
-        return Response(reports.to_xlsx(rep, lang()),
+        grounds = {g: str(label) for g, label in COMPLAINT_FACTOR_LABELS.items()}  # counted by factor
+        return Response(reports.to_xlsx(rep, lang(), grounds),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename={name}.xlsx"})
     if fmt == "pdf":
@@ -155,6 +172,8 @@ def handslaget():
 def handslaget_export(fmt: str):
     data = reports.handslaget(current_user, _month_arg())
     if fmt == "csv":
-        return Response(reports.handslaget_csv(data), content_type="text/csv; charset=utf-8",
+        words = {k: str(label) for k, label in STATUS_WORDS.items()}
+        return Response(reports.handslaget_csv(data, lang(), words).encode("utf-8"),
+                        content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=handslaget.csv"})
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
