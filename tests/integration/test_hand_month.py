@@ -693,6 +693,7 @@ def test_the_page_csv_excel_and_pdf_give_the_same_hand_computed_figures(hand_mon
     from openpyxl import load_workbook
 
     from caseflow.domain import figures as registry
+    from caseflow.domain import numbers
     from caseflow.models import Office
     from caseflow.web import figures as shown
 
@@ -700,27 +701,35 @@ def test_the_page_csv_excel_and_pdf_give_the_same_hand_computed_figures(hand_mon
     names["total"] = "Totalt"
     login(client, make_user("analyst"))
     problems = []
-    decimals = {registry.SHARE: 4, registry.HOURS: 2, registry.DAYS: 2, registry.INDEX: 1, registry.PER_100: 2,
-                registry.COUNT: 0}
 
-    # CSV: the second row names the keys; one row per office and the total
-    rows = list(csv.reader(io.StringIO(client.get("/reports/export.csv?month=2026-10").get_data(as_text=True)),
-                           delimiter=";"))
-    keys, by_name = rows[1], {r[0]: dict(zip(rows[1], r, strict=True)) for r in rows[2:]}
-    assert keys[0] == "office"
+    # The exports round each figure as the page does (a share to its percent's one decimal: three decimals of
+    # the fraction), so each is compared with the hand figure to that precision.
+    def decimals(key):
+        unit = registry.figure(key).unit
+        return numbers.DECIMALS[unit] + (2 if unit == registry.SHARE else 0)
+
+    # CSV (read in Swedish Excel's dialect): a heading per figure in words, a share as its percent under "(%)"
+    text = client.get("/reports/export.csv?month=2026-10").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    heading = {f"{f.sv} (%)" if f.unit == registry.SHARE else f.sv: f.key for f in registry.FIGURES}
+    assert rows[0][0] == "Förvaltning" and set(rows[0][1:]) == set(heading)
+    keys = ["office"] + [heading[h] for h in rows[0][1:]]
+    by_name = {r[0]: dict(zip(keys, r, strict=True)) for r in rows[1:]}
     for group, name in names.items():
         for key, want in _flat_expected(group).items():
             got = _number(by_name[name][key])
-            if not _close(got, want, decimals[registry.figure(key).unit]):
+            if got is not None and registry.figure(key).unit == registry.SHARE:
+                got = got / 100
+            if not _close(got, want, decimals(key)):
                 problems.append(f"csv {group}.{key}: expected {want!r}, got {by_name[name][key]!r}")
 
-    # Excel: the same columns in the registry's order, numbers as numbers
-    sheet = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?month=2026-10").data)).worksheets[0]
+    # Excel: the sheet of every figure, the same columns in the registry's order, numbers as numbers
+    sheet = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?month=2026-10").data))["Alla mått"]
     xrows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     for group, name in names.items():
         for key, want in _flat_expected(group).items():
             got = xrows[name][1 + [f.key for f in registry.FIGURES].index(key)]
-            if not _close(got, want, 9):
+            if not _close(got, want, decimals(key)):
                 problems.append(f"xlsx {group}.{key}: expected {want!r}, got {got!r}")
 
     # The month page: the table row of each office and the total, each cell as the registry formats it
