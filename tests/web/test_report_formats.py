@@ -190,7 +190,7 @@ def test_the_workbook_has_a_sheet_per_section_a_styled_frozen_header_and_numbers
     three_cases(submit, make_user, offices)
     login(client, make_user("analyst"))
     wb = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?month={LAST_MONTH}").data))
-    assert wb.sheetnames == ["Per förvaltning", "Alla mått", "Klagomål per grund", "Definitioner"]
+    assert wb.sheetnames == ["Per förvaltning", "Alla mått", "Klagomål per orsak", "Definitioner"]
     page = client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True)
     shown = dict(zip(registry.TABLE, total_row(page), strict=True))
     ws = wb["Per förvaltning"]
@@ -213,7 +213,7 @@ def test_the_workbook_has_a_sheet_per_section_a_styled_frozen_header_and_numbers
         else:
             assert cell.value == on_page, key
     english = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?month={LAST_MONTH}&lang=en").data))
-    assert english.sheetnames == ["Per office", "All figures", "Complaints by ground", "Definitions"]
+    assert english.sheetnames == ["Per office", "All figures", "Complaints by cause", "Definitions"]
 
 
 def test_the_handslaget_csv_is_in_the_pages_language_with_values_as_on_the_page(client, submit, make_user,
