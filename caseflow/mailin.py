@@ -18,6 +18,9 @@ from aiosmtpd.lmtp import LMTP
 from flask import Flask
 
 log = logging.getLogger(__name__)
+# aiosmtpd logs every command line at INFO, the reply address with its proof among them (a proof lets whoever
+# reads the log write into the case): its protocol chatter stays out of the log, warnings and errors not.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class InboundHandler:
@@ -54,7 +57,8 @@ class InboundHandler:
 
         with self.app.app_context():
             result = inbound.receive(raw, mail_from, recipient, datetime.now(UTC))
-            log.info("incoming mail to %s: %s (%s)", recipient, result.outcome, result.answer)
+            log.info("incoming mail to %s: %s (%s)", recipient.split("+", 1)[0].split("@", 1)[0], result.outcome,
+                     result.answer)
             return result.answer
 
 

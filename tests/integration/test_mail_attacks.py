@@ -31,3 +31,16 @@ def test_bounce_to_one_cases_reply_address_cannot_mark_another_companys_case(  #
     assert db.session.get(Case, victim.case_id).contact_failing_at is None
     assert events(victim.case_id, "contact_bounced") == []
     assert db.session.get(Case, receipt.case_id).contact_failing_at is None  # its own contact did not fail
+
+
+def test_reply_address_proof_never_reaches_the_log(awaiting, receiver, caplog):  # noqa: F811
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    receipt, _officer, request = awaiting
+    reply_to = str(request["Reply-To"])
+    proof = reply_to.split("@")[0].rsplit("-", 1)[1]
+    reply = corpus.gmail_en_reply("anna@kanalkafeet.se", reply_to, "Completion", "Here it is.", "Send it.")
+    assert deliver(receiver, reply, reply_to) == 250
+    assert events(receipt.case_id, "mail_received")
+    assert proof not in caplog.text
