@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import cli as migrate_cli
 
 from .config import ConfigError
+from .models import ROLES
 
 
 def _print_logins(logins) -> None:
@@ -63,7 +64,7 @@ def worker_cmd(burst: bool, cron: bool) -> None:
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["officer", "lead", "admin", "analyst"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--office", "office_code", default=None, help="Office code (officers and leads).")
 @click.password_option()
 @with_appcontext

@@ -1,5 +1,5 @@
-"""Metric arithmetic for the reports. Pure. The definitions of what is counted live in services/reports.py's
-docstrings and docs/domain.md "Report definitions"; here are the formulas."""
+"""Metric arithmetic for the reports. Pure. The definitions of what is counted live in the docstrings of
+services/reports/computation.py and docs/domain.md "Report definitions"; here are the formulas."""
 from __future__ import annotations
 
 import math

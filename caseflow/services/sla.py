@@ -49,6 +49,7 @@ DEFAULT_POLICIES = [
 
 
 # -- configuration ---------------------------------------------------------------------------------------------
+# perf: 100 working-time durations take 1.09 ms on a kept calendar, 2.42 ms on a new one (bench/README.md)
 _calendars = threading.local()
 
 
@@ -147,11 +148,8 @@ def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
     return clocks
 
 
-_CLOCKS = sa.select(SlaClock).where(SlaClock.case_id == sa.bindparam("case_id")).order_by(SlaClock.id)  # built once
-
-
 def clocks_of(case: Case) -> list[SlaClock]:
-    return list(db.session.scalars(_CLOCKS, {"case_id": case.id}))
+    return list(db.session.scalars(sa.select(SlaClock).where(SlaClock.case_id == case.id).order_by(SlaClock.id)))
 
 
 def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:
@@ -172,15 +170,13 @@ def response_hours(case: Case, at: datetime) -> float:
     return calendar().working_time_between(case.created_at, at) / HOUR
 
 
-_STATUS_CHANGES = (sa.select(CaseEvent.at, CaseEvent.data["status_after"].as_string())
-                   .where(CaseEvent.case_id == sa.bindparam("case_id"),
-                          CaseEvent.data["status_after"].as_string().is_not(None))
-                   .order_by(CaseEvent.at, CaseEvent.id))
-
-
 def waiting_intervals(case: Case) -> list[rules.Pause]:
     """When the case waited on the company (status ``awaiting_customer``), from its recorded status changes."""
-    return workflow.waiting_intervals(db.session.execute(_STATUS_CHANGES, {"case_id": case.id}).all())
+    status_after = CaseEvent.data["status_after"].as_string()
+    changes = db.session.execute(sa.select(CaseEvent.at, status_after)
+                                 .where(CaseEvent.case_id == case.id, status_after.is_not(None))
+                                 .order_by(CaseEvent.at, CaseEvent.id)).all()
+    return workflow.waiting_intervals(changes)
 
 
 def resolution_hours(case: Case, at: datetime) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
+# perf: case page 31.71 -> 28.76 M instructions, with a change since undone (bench/README.md, third session)
 _translated: dict[tuple[str, str], str] = {}
 _lazy_translated: dict[tuple[str, int], str] = {}
 

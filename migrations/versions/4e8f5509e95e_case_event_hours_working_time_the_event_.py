@@ -1,7 +1,7 @@
 """case_event hours: working time the event ends, kept for the reports; case_event data as JSONB on PostgreSQL
 
 The monthly report sums these instead of recomputing working time for every case of the month. Existing
-events get their value here, by the same definitions (DOMAIN.md "Report definitions"): the first response
+events get their value here, by the same definitions (docs/domain.md "Report definitions"): the first response
 from receipt; the first decision, or the closures of a case never decided, from receipt minus the resolution
 clock's paused working time. On PostgreSQL the event data becomes JSONB, which the report reads fields of.
 

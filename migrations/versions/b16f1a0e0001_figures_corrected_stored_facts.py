@@ -45,7 +45,7 @@ def upgrade():
 
 
 def correct_stored_facts(conn, now: datetime | None = None) -> None:
-    """Make the stored facts of existing cases what the corrected engine would have stored (DOMAIN.md "Exact
+    """Make the stored facts of existing cases what the corrected engine would have stored (docs/domain.md "Exact
     definitions" and "Report definitions"), case by case, in batches, on the migration's own connection:
 
     a. ``sla_clock.breach_at`` of every clock with a due instant, and ``case.next_breach_at`` (with the other

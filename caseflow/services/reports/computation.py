@@ -87,7 +87,7 @@ def _rows(stmt: sa.Select) -> list[sa.Row]:
     return core().execute(stmt).all()
 
 
-def _collector_paused(func):  # perf: a month at a million cases 0.33 -> 0.23 s (bench/README.md)
+def _collector_paused(func):  # perf: a month at a million, median 327–352 -> 227–244 ms (bench/README.md)
     """Run ``func`` with the cyclic garbage collector paused. A month's figures fetch tens of thousands of rows
     (each a tracked container) that set off collections which walk the whole heap; the rows form no cycles and
     are freed by reference counting alone. At a million cases this took 0.33 s to 0.23 s per month (bench/README.md)."""

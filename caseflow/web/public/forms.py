@@ -5,7 +5,7 @@ order the page shows them, so the error summary lists them in that order."""
 from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from ...domain import complaints
+from ...domain import complaints, workflow
 from ...domain import survey as survey_rules
 from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..forms import Chosen, EmailAddress, Form, MaxLength, Required, message_for
@@ -68,7 +68,7 @@ class SubmitForm(Form):
 
     kind = RadioField(
         _l("What is it about?"),
-        choices=choices((k, KIND_LABELS[k]) for k in ("errand", "question", "complaint", "feedback")),
+        choices=choices((k, KIND_LABELS[k]) for k in workflow.KINDS),
         default="errand", validate_choice=False, validators=[Required(), Chosen()],
     )
     category_id = SelectField(_l("Area"), coerce=_area_id,
