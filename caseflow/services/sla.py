@@ -148,8 +148,11 @@ def start_clocks(case: Case, now: datetime, add: bool = True) -> list[SlaClock]:
     return clocks
 
 
+_CLOCKS = sa.select(SlaClock).where(SlaClock.case_id == sa.bindparam("case_id")).order_by(SlaClock.id)  # built once
+
+
 def clocks_of(case: Case) -> list[SlaClock]:
-    return list(db.session.scalars(sa.select(SlaClock).where(SlaClock.case_id == case.id).order_by(SlaClock.id)))
+    return list(db.session.scalars(_CLOCKS, {"case_id": case.id}))
 
 
 def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:
@@ -170,13 +173,15 @@ def response_hours(case: Case, at: datetime) -> float:
     return calendar().working_time_between(case.created_at, at) / HOUR
 
 
+_STATUS_CHANGES = (sa.select(CaseEvent.at, CaseEvent.data["status_after"].as_string())
+                   .where(CaseEvent.case_id == sa.bindparam("case_id"),
+                          CaseEvent.data["status_after"].as_string().is_not(None))
+                   .order_by(CaseEvent.at, CaseEvent.id))
+
+
 def waiting_intervals(case: Case) -> list[rules.Pause]:
     """When the case waited on the company (status ``awaiting_customer``), from its recorded status changes."""
-    status_after = CaseEvent.data["status_after"].as_string()
-    changes = db.session.execute(sa.select(CaseEvent.at, status_after)
-                                 .where(CaseEvent.case_id == case.id, status_after.is_not(None))
-                                 .order_by(CaseEvent.at, CaseEvent.id)).all()
-    return workflow.waiting_intervals(changes)
+    return workflow.waiting_intervals(db.session.execute(_STATUS_CHANGES, {"case_id": case.id}).all())
 
 
 def resolution_hours(case: Case, at: datetime) -> float:
