@@ -55,7 +55,8 @@ def test_the_intake_form_with_errors_is_accessible_and_its_summary_follows_the_f
         assert browser.execute_script("return document.activeElement.id") == "error-summary"
         targets = browser.execute_script(SUMMARY_TARGETS)
         assert targets == browser.execute_script(IN_PAGE_ORDER, targets), targets
-        assert targets[:3] == ["category_id", "complaint_ground-0", "subject"], targets  # a radio group links to its first option
+        # a radio group (the complaint grounds) links to its first option
+        assert targets[:3] == ["category_id", "complaint_ground-0", "subject"], targets
         assert "org_number" in targets and "contact_email" in targets
         assert browser.find_element(By.ID, "org_number").get_attribute("value") == "556036-0794"  # kept
         text = browser.find_element(By.ID, "error-summary").text
