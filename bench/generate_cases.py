@@ -9,7 +9,11 @@ the generated dues are not on working time either), the first public reply as a 
 and about eight events per case: received, routed, the reply and the first response, clock stops with their
 verdict, decisions for errands, closure; 3 % rerouted once, 2 % closed, reopened (the resolution clock
 restarted, as services.sla.on_reopened records it) and closed again; the working
-hours of first responses and resolutions on their events (by the backfill of the migration that added them). Realistic
+hours of first responses and resolutions on their events (by the backfill of the migration that added them); the
+channel (70 % web form, 20 % e-mail, 8 % API, 2 % Open311); five officers per office, each open case that is not
+'new' assigned to one of them and every closed case claimed (an ``assigned`` event), the assignee's last view
+(``case_view``) of 9 in 10 of their open cases, and a later message from the company (``company_message``) on a
+quarter of the open cases and a tenth of the closed ones, so the queue's markers have something to find. Realistic
 in what the sweep, the queue and the monthly report see: most clocks stopped long ago, open ones recently due
 or still running.
 """
@@ -64,7 +68,7 @@ def main() -> None:
             INSERT INTO "case" (id, reference, year, number, kind, priority, status, category_id, office_id,
                 route_reason, company_name, contact_name, contact_email, contact_phone, subject, description,
                 language, tracking_salt, tracking_token_hash, created_at, first_response_at, closed_at,
-                next_due_at, next_warn_at, first_response_due_at)
+                next_due_at, next_warn_at, first_response_due_at, channel)
             SELECT g, 'CF-B-' || g, 2026, g, (ARRAY['errand','question','complaint','feedback'])[1 + g % 4],
                 CASE WHEN g % 10 = 0 THEN 'high' ELSE 'normal' END,
                 CASE WHEN g > {n} * 0.98 THEN (ARRAY['new','assigned','in_progress','awaiting_customer'])[1 + g % 4]
@@ -76,7 +80,10 @@ def main() -> None:
                      ELSE now() - ((({n} - g)::float / {n}) * interval '1095 days') + interval '20 hours' END,
                 CASE WHEN g > {n} * 0.98 THEN NULL
                      ELSE now() - ((({n} - g)::float / {n}) * interval '1095 days') + interval '9 days' END,
-                NULL, NULL, NULL
+                NULL, NULL, NULL,
+                -- how cases came in: 70 % web form, 20 % e-mail, 8 % REST API, 2 % Open311
+                CASE WHEN g % 50 < 35 THEN 'web' WHEN g % 50 < 45 THEN 'email' WHEN g % 50 < 49 THEN 'api'
+                     ELSE 'open311' END
             FROM generate_series(1, {n}) g
             """,
             "SELECT setval(pg_get_serial_sequence('case', 'id'), (SELECT max(id) FROM \"case\"))",
@@ -164,6 +171,47 @@ def main() -> None:
                       FROM "case" WHERE closed_at IS NOT NULL
             UNION ALL SELECT id, closed_at, 'closed', 'staff', office_id, '{"outcome": "answered"}'::json
                       FROM "case" WHERE closed_at IS NOT NULL
+            """,
+            # five officers per office (no usable password); the open cases not 'new' are assigned to one of them
+            """
+            INSERT INTO "user" (email, name, password_hash, role, office_id, active, session_version, created_at)
+            SELECT 'officer-' || o.id || '-' || k || '@bench.invalid', 'Handläggare ' || o.id || '-' || k, '!',
+                   'officer', o.id, true, 0, now() - interval '3 years'
+            FROM office o CROSS JOIN generate_series(0, 4) k
+            """,
+            """
+            UPDATE "case" c SET assignee_id = u.id
+            FROM "user" u
+            WHERE c.status IN ('assigned', 'in_progress', 'awaiting_customer') AND u.office_id = c.office_id
+              AND u.email = 'officer-' || c.office_id || '-' || (c.id / 7) % 5 || '@bench.invalid'
+            """,
+            # every closed case and every assigned open one was claimed by its officer an hour after receipt
+            """
+            INSERT INTO case_event (case_id, at, kind, actor_kind, actor_user_id, office_id, data)
+            SELECT c.id, least(now() - interval '90 minutes', c.created_at + interval '1 hour'), 'assigned', 'staff',
+                   u.id, c.office_id, json_build_object('assignee_id', u.id, 'assignee_name', u.name)
+            FROM "case" c
+            JOIN "user" u ON u.email = 'officer-' || c.office_id || '-' || (c.id / 7) % 5 || '@bench.invalid'
+            WHERE c.assignee_id IS NOT NULL OR c.closed_at IS NOT NULL
+            """,
+            # the assignee opened 9 in 10 of their open cases, two hours after receipt (case_view)
+            """
+            INSERT INTO case_view (user_id, case_id, viewed_at)
+            SELECT assignee_id, id, least(now() - interval '1 hour', created_at + interval '2 hours')
+            FROM "case" WHERE assignee_id IS NOT NULL AND id % 10 <> 3
+            """,
+            # the company wrote again (a message through the tracking page or by mail): a quarter of the open cases
+            # a day after receipt, so after the assignee's last view, and every tenth closed case before closure
+            """
+            INSERT INTO message (case_id, at, author_kind, author_name, internal, body)
+            SELECT id, least(now() - interval '30 minutes', created_at + interval '1 day'), 'company', contact_name,
+                   false, 'Här kommer kompletteringen.'
+            FROM "case" WHERE (closed_at IS NULL AND id % 4 = 1) OR (closed_at IS NOT NULL AND id % 10 = 1)
+            """,
+            """
+            INSERT INTO case_event (case_id, at, kind, actor_kind, office_id, data)
+            SELECT m.case_id, m.at, 'company_message', 'company', c.office_id, json_build_object('message_id', m.id)
+            FROM message m JOIN "case" c ON c.id = m.case_id WHERE m.author_kind = 'company'
             """,
         ]
         for stmt in sql:
