@@ -46,7 +46,7 @@ def test_oversize_file_is_refused(client, app, submit):
     r = submit()
     resp = client.post(f"/track/{r.token}", data={"body": "Stor fil", "attachments": [
         (io.BytesIO(PDF + b"x" * 200), "stor.pdf")]}, content_type="multipart/form-data")
-    assert resp.status_code == 422 and "större än" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Varje fil får vara högst" in resp.get_data(as_text=True)
 
 
 def test_attachment_of_another_case_cannot_be_fetched_with_my_token(client, submit):
