@@ -90,3 +90,14 @@ def csv_value(unit: str, v, language: str) -> str:
     if unit == registry.SHARE:
         return decimal(round(rounded(unit, v) * 100, DECIMALS[unit]), DECIMALS[unit], language, grouping=False)
     return decimal(rounded(unit, v), DECIMALS.get(unit, 1), language, grouping=False)
+
+
+def file_size(n_bytes: int, language: str) -> str:
+    """A file size limit as the language writes it, in the largest binary unit it reaches (a setting in bytes):
+    10485760 -> "10 MB", 2621440 -> "2,5 MB" (sv) / "2.5 MB" (en), 512000 -> "500 kB", 100 -> "100 byte"."""
+    for size, unit in ((1024 ** 3, "GB"), (1024 ** 2, "MB"), (1024, "kB")):
+        if n_bytes >= size:
+            figure = format_decimal(n_bytes / size, format="#,##0.#", locale=_locale(language))
+            return f"{figure}{NBSP}{unit}"
+    figure = format_decimal(n_bytes, format="#,##0", locale=_locale(language))
+    return f"{figure}{NBSP}{'bytes' if language == 'en' else 'byte'}"

@@ -1,7 +1,10 @@
 """Translated messages for the error codes that services raise (``InvalidInput.fields``)."""
 from babel.numbers import format_decimal
+from flask import current_app
+from flask_babel.speaklater import LazyString
 from wtforms.validators import Length
 
+from ..domain import numbers
 from .i18n import lang
 from .i18n import lazy_gettext as _l
 
@@ -16,6 +19,26 @@ class Count:
     def __str__(self) -> str:
         return format_decimal(self.n, locale=lang())
 
+
+class MaxFileSize:
+    """The largest file accepted (the ``ATTACHMENT_MAX_BYTES`` setting), written as the language writes it
+    ("10 MB", "2,5 MB" in Swedish, "2.5 MB" in English) when the message is shown: never a figure typed twice."""
+
+    def __str__(self) -> str:
+        return numbers.file_size(current_app.config["ATTACHMENT_MAX_BYTES"], lang())
+
+
+def _with_size(message) -> str:
+    return str(message) % {"size": MaxFileSize()}
+
+
+def sized(message) -> LazyString:
+    """A lazy sentence or hint that names the largest file accepted as ``%(size)s``, filled in from the setting
+    in the language of the request that shows it."""
+    return LazyString(_with_size, message)
+
+
+ATTACHMENT_HINT = sized(_l("Up to 5 files, %(size)s each: PDF, images, Word, Excel, PowerPoint or text."))
 
 FIELD_ERRORS = {
     "required": _l("Please fill in this field."),
@@ -50,7 +73,7 @@ FIELD_ERRORS = {
                               "person to create an account and confirm the address first."),
     "too_many_files": _l("At most 5 files per message."),
     "file_empty": _l("One of the files is empty."),
-    "file_too_large": _l("One of the files is larger than 10 MB."),
+    "file_too_large": sized(_l("One of the files is larger than %(size)s.")),
     "file_type": _l("One of the files is of a type we cannot accept. Send PDF, images, Word, Excel, PowerPoint or "
                     "text files."),
     "too_short": _l("Too short: at least 10 characters."),

@@ -66,3 +66,32 @@ def test_officer_reply_with_attachment_reaches_the_company(client, app, submit, 
     assert resp.status_code == 302
     page = app.test_client().get(f"/track/{r.token}").get_data(as_text=True)
     assert "beslut.pdf" in page
+
+
+def _too_large(limit: int) -> list:
+    return [(io.BytesIO(PDF + b"x" * (limit - len(PDF) + 1)), "ritning.pdf")]
+
+
+def test_the_oversize_message_and_hint_name_the_configured_limit_as_the_page_writes_numbers(client, app, submit):
+    """The limit is ATTACHMENT_MAX_BYTES, not a typed "10 MB": 2.5 MiB reads "2,5 MB" in Swedish, "2.5 MB" in
+    English, in the field's error and its hint."""
+    app.config["ATTACHMENT_MAX_BYTES"] = 2_621_440
+    r = submit()
+    sv = client.post(f"/track/{r.token}", data={"body": "Stor fil", "attachments": _too_large(2_621_440)},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "Varje fil får vara högst 2,5\xa0MB" in sv and "Upp till 5 filer, högst 2,5\xa0MB var" in sv
+    assert "10 MB" not in sv
+    en = client.post(f"/track/{r.token}?lang=en", data={"body": "Big file", "attachments": _too_large(2_621_440)},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "Each file must be 2.5\xa0MB or smaller" in en and "Up to 5 files, 2.5\xa0MB each" in en
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
+
+
+def test_the_officers_oversize_message_follows_the_setting(client, app, submit, make_user, offices):
+    app.config["ATTACHMENT_MAX_BYTES"] = 512_000
+    r = submit()
+    login(client, make_user("officer", offices["samhallsbyggnad"]))
+    page = client.post(f"/staff/cases/{r.case_id}/reply?lang=en", data={
+        "reply-body": "Här är beslutet.", "reply-attachments": _too_large(512_000)},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "One of the files is larger than 500\xa0kB." in page and "Up to 5 files, 500\xa0kB each" in page

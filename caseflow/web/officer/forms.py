@@ -5,10 +5,9 @@ from ...services.casework import MESSAGE_LIMIT, OUTCOMES
 from ..forms import Form
 from ..helpers import OUTCOME_LABELS
 from ..i18n import lazy_gettext as _l
-from ..messages import choices
+from ..messages import ATTACHMENT_HINT, choices
 
 REQUIRED = _l("Please write something first.")
-ATTACH_HINT = _l("Up to 5 files, 10 MB each: PDF, images, Word, Excel, PowerPoint or text.")
 # "duplicate" is set by linking a case to its original, not chosen by hand
 OUTCOME_CHOICES = choices([("", _l("Choose…"))] + [(o, OUTCOME_LABELS[o]) for o in OUTCOMES if o != "duplicate"])
 TOO_LONG = _l("The text is too long.")
@@ -17,7 +16,7 @@ TOO_LONG = _l("The text is too long.")
 class ReplyForm(Form):
     body = TextAreaField(_l("Reply to the company"),
                          validators=[DataRequired(message=REQUIRED), Length(max=MESSAGE_LIMIT, message=TOO_LONG)])
-    attachments = MultipleFileField(_l("Attachments (optional)"), description=ATTACH_HINT)
+    attachments = MultipleFileField(_l("Attachments (optional)"), description=ATTACHMENT_HINT)
 
 
 class NoteForm(Form):

@@ -11,7 +11,7 @@ from ...domain.identifiers import InvalidIdentifier, parse_company_identifier
 from ..forms import Chosen, EmailAddress, Form, MaxLength, Required, message_for
 from ..helpers import GROUND_LABELS, KIND_LABELS, as_int
 from ..i18n import lazy_gettext as _l
-from ..messages import choices
+from ..messages import ATTACHMENT_HINT, choices, sized
 
 
 def valid_org_number(form, field):
@@ -114,7 +114,7 @@ class AnswerForm(Form):
         "attachments": {
             "too_many_files": _l("Choose at most 5 files"),
             "file_empty": _l("One of the chosen files is empty – choose it again or another file"),
-            "file_too_large": _l("Each file must be 10 MB or smaller"),
+            "file_too_large": sized(_l("Each file must be %(size)s or smaller")),
             "file_type": _l("Each file must be a PDF, an image, Word, Excel, PowerPoint or a text file"),
         },
     }
@@ -122,7 +122,7 @@ class AnswerForm(Form):
     body = TextAreaField(_l("Your answer"), validators=[Required(), MaxLength(10000)])
     attachments = MultipleFileField(
         _l("Attach files (optional)"),
-        description=_l("Up to 5 files, 10 MB each: PDF, images, Word, Excel, PowerPoint or text."))
+        description=ATTACHMENT_HINT)
 
 
 class EmailForm(Form):
