@@ -35,13 +35,14 @@ def recreate_database(url: str) -> None:
     admin.dispose()
 
 
-def hours_migration():
-    """The migration that introduced ``case_event.hours``: its backfill is the one definition of the values."""
+def migration(pattern: str):
+    """The migration whose file name matches ``pattern``: its backfill is the one definition of the values it
+    fills (``*_case_event_hours_*``: the working hours events end; ``*_queue_markers_*``: the queue's markers)."""
     import importlib.util
     from pathlib import Path
 
-    path = next((Path(__file__).parent.parent / "migrations" / "versions").glob("*_case_event_hours_*.py"))
-    spec = importlib.util.spec_from_file_location("case_event_hours", path)
+    path = next((Path(__file__).parent.parent / "migrations" / "versions").glob(pattern))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -217,8 +218,9 @@ def main() -> None:
         for stmt in sql:
             with db.engine.begin() as conn:
                 conn.execute(sa.text(stmt))
-        with db.engine.begin() as conn:  # the working hours the events end, as the migration computes them
-            hours_migration().backfill(conn)
+        with db.engine.begin() as conn:  # the working hours the events end and the queue's markers, as the
+            migration("*_case_event_hours_*.py").backfill(conn)  # migrations compute them
+            migration("*_queue_markers_*.py").backfill(conn)
             conn.execute(sa.text("ANALYZE"))
         print(f"generated {n} cases in {time.perf_counter() - t0:.1f} s")
         db.engine.dispose()

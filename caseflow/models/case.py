@@ -89,10 +89,17 @@ class Case(db.Model):
     # A bounce (DSN) said mail to the contact address fails: since when and what the mail server said.
     contact_failing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     contact_failure: Mapped[str | None] = mapped_column(sa.String(300))
+    # What the queue marks as changed since an officer last opened the case (services.finding), kept by
+    # services.events.record as the events are recorded: the last message and the last file from the company, the
+    # last assignment and who made it (None: the system, at intake).
+    last_company_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_company_file_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     category: Mapped[Category | None] = relationship()
     office: Mapped[Office] = relationship()
-    assignee: Mapped[User | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     company: Mapped[Company | None] = relationship()
     route_rule: Mapped[RoutingRule | None] = relationship()
 

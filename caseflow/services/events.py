@@ -21,7 +21,19 @@ def record(case: Case, event_kind: str, at: datetime, /, *, actor=None, actor_ki
         data=data, hours=hours,
     )
     db.session.add(ev)
+    _keep_markers(case, event_kind, at, ev.actor_user_id, data)
     return ev
+
+
+def _keep_markers(case: Case, event_kind: str, at: datetime, actor_user_id: int | None, data: dict) -> None:
+    """The case's columns the queue's markers read (``Case.last_company_message_at`` and the others): what the
+    event changes for an officer who has not looked since."""
+    if event_kind == "company_message":
+        case.last_company_message_at = at
+        if data.get("attachments"):
+            case.last_company_file_at = at
+    elif event_kind == "assigned":
+        case.last_assigned_at, case.last_assigned_by_id = at, actor_user_id
 
 
 def event_row(case: Case, event_kind: str, at: datetime, /, *, actor_kind: str = "system", **data) -> dict:

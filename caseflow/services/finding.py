@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, load_only
 from ..domain import workflow
 from ..domain.identifiers import InvalidIdentifier, format_reference, parse_company_identifier, parse_reference
 from ..extensions import db
-from ..models import Attachment, Case, CaseEvent, CaseView, Company, User
+from ..models import Case, CaseView, Company, User
 from ..models.types import UTCDateTime
 from .authorization import (
     case_holders,
@@ -71,17 +71,15 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _markers():
-    """The markers of a queue row (correlated on the row's case): what changed since the user (``user_id``) last
-    opened the case. Never opened: everything after the case was received counts."""
+    """The markers of a queue row: what changed since the user (``user_id``) last opened the case, read off the
+    case's own columns (kept by ``events.record``). Never opened: everything after the case was received counts."""
     seen = sa.func.coalesce(CaseView.viewed_at, sa.bindparam("epoch", type_=UTCDateTime))  # joined by _rows_statement
-    concerned = sa.or_(Case.assignee_id.is_(None), Case.assignee_id == sa.bindparam("user_id"))
-    answered = sa.and_(concerned, sa.exists().where(
-        CaseEvent.case_id == Case.id, CaseEvent.kind == "company_message", CaseEvent.at > seen))
-    new_file = sa.and_(concerned, sa.exists().where(
-        Attachment.case_id == Case.id, Attachment.uploader_kind == "company", Attachment.uploaded_at > seen))
-    reassigned = sa.and_(Case.assignee_id == sa.bindparam("user_id"), sa.exists().where(
-        CaseEvent.case_id == Case.id, CaseEvent.kind == "assigned", CaseEvent.at > seen,
-        sa.or_(CaseEvent.actor_user_id.is_(None), CaseEvent.actor_user_id != sa.bindparam("user_id"))))
+    mine = Case.assignee_id == sa.bindparam("user_id")
+    concerned = sa.or_(Case.assignee_id.is_(None), mine)
+    answered = sa.and_(concerned, Case.last_company_message_at > seen)
+    new_file = sa.and_(concerned, Case.last_company_file_at > seen)
+    reassigned = sa.and_(mine, Case.last_assigned_at > seen, sa.or_(
+        Case.last_assigned_by_id.is_(None), Case.last_assigned_by_id != sa.bindparam("user_id")))
     flags = {"answered": answered, "new_file": new_file, "reassigned": reassigned}
     return flags, sa.or_(*flags.values())
 

@@ -87,6 +87,7 @@ def submit_case(sub: Submission, now: datetime, *, api_token_id: int | None = No
     sla.refresh_case(case, clocks)  # due instants on the row as it is inserted (no UPDATE after)
     if assignee is not None:
         case.assignee_id, case.status = assignee.id, workflow.next_status(case.status, "assign")
+        case.last_assigned_at = now  # the "assigned" event below is written as a row, not by events.record
     # Take the number last: on PostgreSQL the sequence row stays locked until commit, so keep that short.
     case.year = now.astimezone(sla.calendar().tz).year
     case.number = _next_number(case.year)

@@ -185,12 +185,12 @@ def test_the_migration_backfill_gives_the_hours_the_live_path_records(october):
     """Events written before ``case_event.hours`` existed get the same values from the migration's backfill."""
     import sqlalchemy as sa
 
-    from bench.generate_cases import hours_migration
+    from bench.generate_cases import migration as migration_named
     from caseflow.models import CaseEvent
 
     live = dict(db.session.execute(sa.select(CaseEvent.id, CaseEvent.hours)).all())
     assert sum(v is not None for v in live.values()) >= 6  # responses, a decision, a closure without one
-    migration = hours_migration()
+    migration = migration_named("*_case_event_hours_*.py")
     db.session.execute(sa.update(CaseEvent).values(hours=None))
     migration.backfill(db.session.connection())
     db.session.commit()
