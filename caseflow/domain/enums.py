@@ -188,6 +188,44 @@ MAIL_OUTCOME = _enum(
     ("failed", "misslyckades, väntar på e-postserverns nya försök", "failed, waiting for the mail server's retry"),
 )
 
+# The audit log (services/admin.audit_log): the kinds of change an entry records (its entity), as the log's filter
+# offers them; the same kinds as the thing a sentence names (definite form: "Anna Berg ändrade servicelöftet
+# 'Första svar'"); and what was done, the sentence's verb. Every entity and action a service writes is one of
+# these (tests/unit/test_enumerations.py reads the services).
+AUDIT_ENTITY = _enum(
+    "audit_entity",
+    ("offices", "Förvaltningar", "Offices"), ("categories", "Områden", "Areas"),
+    ("rules", "Styrningsregler", "Routing rules"), ("policies", "Servicelöften", "Service promises"),
+    ("canned", "Standardsvar", "Canned responses"), ("users", "Användare och roller", "Users and roles"),
+    ("measures", "Handslagets mått", "Handslaget measures"),
+    ("report_settings", "Inställningar för rapport och enkät", "Report and survey settings"),
+    ("api_tokens", "API-nycklar", "API tokens"), ("company_access", "Företagsbehörighet", "Company access"),
+    ("personal_data_export", "Export av personuppgifter", "Personal data exports"),
+    ("sso_group_mapping", "Grupper från identitetsleverantören", "Identity provider groups"),
+)
+AUDIT_NOUN = _enum(
+    "audit_noun",
+    ("offices", "förvaltningen", "the office"), ("categories", "området", "the area"),
+    ("rules", "styrningsregeln", "the routing rule"), ("policies", "servicelöftet", "the service promise"),
+    ("canned", "standardsvaret", "the canned response"), ("users", "användaren", "the user"),
+    ("measures", "Handslagsmåttet", "the Handslaget measure"),
+    ("report_settings", "rapport- och enkätinställningarna", "the report and survey settings"),
+    ("api_tokens", "API-nyckeln", "the API token"),
+    ("company_access", "behörigheten till ett företags ärenden", "the access to a company's cases"),
+    ("personal_data_export", "personuppgifterna om en kontaktperson", "the personal data of a contact"),
+    ("sso_group_mapping", "gruppen från identitetsleverantören", "the identity provider group"),
+)
+AUDIT_ACTION = _enum(
+    "audit_action",
+    ("create", "skapade", "created"), ("update", "ändrade", "changed"), ("grant", "gav", "granted"),
+    ("revoke", "återkallade", "revoked"), ("export", "exporterade", "exported"),
+    ("sso_create", "skapade vid inloggning", "created at sign-in"),
+    ("sso_update", "ändrade efter grupperna hos identitetsleverantören", "changed by the identity provider's groups"),
+    ("sso_deactivate", "inaktiverade", "deactivated"),
+    ("totp_enrol", "registrerade en app för engångskoder för", "enrolled an authenticator app for"),
+    ("break_glass_login", "loggade in med nödinloggning som", "signed in with break-glass access as"),
+)
+
 
 def _complaint_grounds() -> Enumeration:
     try:
@@ -209,5 +247,6 @@ COMPLAINT_GROUND = _complaint_grounds()
 # Every enumeration, by name (the label test walks them; the workflow's tuples must agree with them)
 ALL: dict[str, Enumeration] = {e.name: e for e in (
     KIND, STATUS, STAFF_STATUS, PRIORITY, CHANNEL, ROLE, LEGAL_FORM, UNIT, CLOCK, POLICY_CLOCK, OUTCOME, EVENT, LINK,
-    ACTOR, ASSIGN_STRATEGY, STATUTORY, SCOPE, OUTBOX_STATUS, MAIL, MAIL_OUTCOME, COMPLAINT_GROUND)}
+    ACTOR, ASSIGN_STRATEGY, STATUTORY, SCOPE, OUTBOX_STATUS, MAIL, MAIL_OUTCOME, AUDIT_ENTITY, AUDIT_NOUN, AUDIT_ACTION,
+    COMPLAINT_GROUND)}
 

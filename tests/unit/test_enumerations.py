@@ -60,3 +60,31 @@ def test_every_mail_template_has_a_label():
     root = Path(workflow.__file__).parents[2] / "templates" / "email"
     names = {p.name.split(".")[0] for p in root.glob("*.txt") if not p.name.startswith("_")}
     assert names <= set(enums.MAIL.values), names - set(enums.MAIL.values)
+
+
+def _services_text() -> str:
+    from pathlib import Path
+
+    root = Path(workflow.__file__).parents[1] / "services"
+    return "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+
+
+def test_every_kind_of_change_the_audit_log_records_has_a_label_and_a_noun():
+    """Each ``AuditLog(entity=…)`` a service writes (and the admin pages' entities) is a kind of the audit log's
+    filter and the noun of its sentences, in both languages: the two enumerations have the same values."""
+    from caseflow.services.admin import ENTITIES
+
+    text = _services_text()
+    written = set(re.findall(r'\bentity="(\w+)"', text)) | set(re.findall(r'\bAUDIT_ENTITY = "(\w+)"', text))
+    written |= set(ENTITIES)
+    assert {"users", "api_tokens", "company_access", "personal_data_export", "sso_group_mapping"} <= written
+    assert written <= set(enums.AUDIT_ENTITY.values), written - set(enums.AUDIT_ENTITY.values)
+    assert enums.AUDIT_NOUN.values == enums.AUDIT_ENTITY.values
+
+
+def test_every_action_the_audit_log_records_has_a_verb():
+    text = _services_text()
+    written = {v for expr in re.findall(r'\baction=(.*?), changes=', text) for v in re.findall(r'"(\w+)"', expr)}
+    written |= set(re.findall(r'\b_audit\((?:\w+, )*"(\w+)"', text))
+    assert {"create", "update", "grant", "revoke", "export", "sso_create", "totp_enrol"} <= written
+    assert written <= set(enums.AUDIT_ACTION.values), written - set(enums.AUDIT_ACTION.values)

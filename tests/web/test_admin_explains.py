@@ -81,7 +81,7 @@ def test_the_audit_log_reads_as_sentences_without_codes(client, offices, make_us
     login(client, boss)
     page = _text(client.get("/admin/audit").get_data(as_text=True))
     assert "Anna Berg ändrade servicelöftet 'Första svar': 2 → 3 arbetsdagar" in page
-    assert "Anna Berg skapade routingregeln 'Klagomål om servering': " in page
+    assert "Anna Berg skapade styrningsregeln 'Klagomål om servering': " in page
     assert "Typer: Klagomål" in page and "Förvaltning: Miljö- och hälsoskydd" in page
     assert "Anna Berg ändrade förvaltningen 'Miljö- och hälsoskydd': Aktiv: ja → nej" in page
     for code in ("update policies", "#None", "#1", "kinds:", "policies", "first_response", "working_days"):
@@ -104,10 +104,10 @@ def test_the_audit_log_filters_by_person_kind_of_change_and_period_and_pages(cli
     by_bo = shown(f"who={bo.id}")
     assert "Bo Ek ändrade förvaltningen 'Tillståndskontoret'" in by_bo and "Anna Berg ändrade" not in by_bo
     rules_only = shown("kind=rules")
-    assert "routingregeln" in rules_only and "ändrade förvaltningen" not in rules_only
+    assert "styrningsregeln" in rules_only and "ändrade förvaltningen" not in rules_only
     day = (old.date()).isoformat()
     period = shown(f"from={day}&to={day}")
-    assert "'Miljökontoret'" in period and "Tillståndskontoret" not in period and "routingregeln" not in period
+    assert "'Miljökontoret'" in period and "Tillståndskontoret" not in period and "styrningsregeln" not in period
     assert "Inga ändringar matchar filtret." in shown("kind=rules&who=" + str(bo.id))
     # a page at a time, newest first; the filter stays on the next page's link
     for i in range(55):
@@ -133,3 +133,34 @@ def test_the_audit_page_reads_a_fixed_number_of_statements_whatever_the_entries(
     statements_for(client, "/admin/audit")
     assert statements_for(client, "/admin/audit") <= few + 1  # + the rules' names, read once
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) > 20
+
+
+def test_every_kind_of_change_and_every_action_reads_in_words_in_both_languages(client, offices, make_user):
+    """Each entity and action of domain.enums' audit enumerations, as the services write them (the identity
+    provider's sign-ins with no person, a break-glass sign-in, an authenticator app): no code on the page."""
+    from caseflow.domain import enums
+
+    boss = make_user("admin", name="Anna Berg")
+    for i, action in enumerate(enums.AUDIT_ACTION.values):
+        for j, entity in enumerate(enums.AUDIT_ENTITY.values):
+            actor = None if action.startswith("sso_") else boss.id
+            db.session.add(AuditLog(at=NOW - timedelta(minutes=i * 20 + j), actor_user_id=actor, entity=entity,
+                                    entity_id=None, action=action,
+                                    changes={"group": [None, "Bygglov"], "provider": [None, "staff"],
+                                             "totp": ["***", "***"]}))
+    db.session.commit()
+    login(client, boss)
+    for lang, provider, group in (("sv", "Identitetsleverantören skapade vid inloggning användaren",
+                                   "Anna Berg ändrade gruppen från identitetsleverantören: Grupp: – → Bygglov"),
+                                  ("en", "The identity provider created at sign-in the user",
+                                   "Anna Berg changed the identity provider group: Group: – → Bygglov")):
+        html = "".join(client.get(f"/admin/audit?lang={lang}&page={p}").get_data(as_text=True) for p in (1, 2, 3))
+        page = _text(html)
+        assert provider in page and group in page, lang
+        codes = enums.AUDIT_ACTION.values + enums.AUDIT_ENTITY.values + ("totp", "provider")
+        for code in codes if lang == "sv" else [c for c in codes if "_" in c]:  # English words: "rules"
+            assert not re.search(rf"\b{code}\b", page), (lang, code)
+        assert "***" not in page
+        options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', html)
+        assert {v for v, _label in options if not v.isdigit()} == set(enums.AUDIT_ENTITY.values)
+        assert all(label != value for value, label in options)

@@ -21,26 +21,11 @@ from ..i18n import enum_labels
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 
-# the kinds of change (an entry's entity): the filter's choices, and the noun of each sentence (definite form)
-ENTITY_NOUNS = {
-    "offices": _l("the office"), "categories": _l("the area"), "rules": _l("the routing rule"),
-    "policies": _l("the service promise"), "canned": _l("the canned response"), "users": _l("the user"),
-    "measures": _l("the Handslaget measure"), "report_settings": _l("the report and survey settings"),
-    "api_tokens": _l("the API token"), "company_access": _l("the access to a company's cases"),
-    "personal_data_export": _l("personal data"),
-}
-ENTITY_KINDS = {
-    "offices": _l("Offices"), "categories": _l("Areas"), "rules": _l("Routing rules"),
-    "policies": _l("Service promises"), "canned": _l("Canned responses"), "users": _l("Users and roles"),
-    "measures": _l("Handslaget measures"), "report_settings": _l("Report and survey settings"),
-    "api_tokens": _l("API tokens"), "company_access": _l("Company access"),
-    "personal_data_export": _l("Personal data exports"),
-}
-_VERBS = {
-    "create": _l("%(who)s created %(what)s"), "update": _l("%(who)s changed %(what)s"),
-    "grant": _l("%(who)s granted %(what)s"), "revoke": _l("%(who)s revoked %(what)s"),
-    "export": _l("%(who)s exported %(what)s"),
-}
+# the kinds of change (an entry's entity, domain.enums.AUDIT_ENTITY): the filter's choices; each as the noun of a
+# sentence (AUDIT_NOUN, definite form), and what was done (AUDIT_ACTION, the verb)
+ENTITY_KINDS = enum_labels(enums.AUDIT_ENTITY)
+_NOUNS = enum_labels(enums.AUDIT_NOUN)
+_VERBS = enum_labels(enums.AUDIT_ACTION)
 _FIELD_NAMES = {  # a field's name in a sentence, where the admin form's label is a whole instruction
     "kinds": _l("Kinds"), "category_id": _l("Area"), "keywords": _l("Keywords"),
     "org_numbers": _l("Organisation numbers"), "legal_forms": _l("Legal forms"), "position": _l("Order"),
@@ -51,7 +36,8 @@ _FIELD_NAMES = {  # a field's name in a sentence, where the admin form's label i
     "email": _l("E-mail"), "role": _l("Role"), "code": _l("Code"), "is_entry": _l("Entry office"),
     "statutory": _l("Statutory (PBL)"), "assign_strategy": _l("Assignment"), "scopes": _l("Scopes"),
     "account": _l("Account"), "company": _l("Company"), "reason": _l("Reason"), "invited_by": _l("Invited by"),
-    "cases": _l("Cases"), "body": _l("Text"), "label": _l("Description"),
+    "cases": _l("Cases"), "body": _l("Text"), "label": _l("Description"), "group": _l("Group"),
+    "provider": _l("Identity provider"),
 }
 
 
@@ -115,9 +101,16 @@ def _change(entry, field: str, before, after, row, lang: str) -> str:
 
 
 def sentence(entry, names: dict, lang: str) -> str:
-    """One entry as a sentence in the page's language."""
-    who = entry.actor.name if entry.actor else (_("A company account") if entry.entity == "company_access"
-                                                else _("Someone no longer registered"))
+    """One entry as a sentence in the page's language: who, the verb of its action, the noun of its kind of
+    change and the row's name, then each change."""
+    if entry.actor:
+        who = entry.actor.name
+    elif entry.entity == "company_access":
+        who = _("A company account")
+    elif entry.action.startswith("sso_"):
+        who = _("The identity provider")
+    else:
+        who = _("Someone no longer registered")
     row = names.get((entry.entity, entry.entity_id)) if entry.entity_id else None
     changes = dict(entry.changes or {})
     if entry.entity == "policies":
@@ -127,19 +120,21 @@ def sentence(entry, names: dict, lang: str) -> str:
     elif entry.entity == "company_access":
         title = (changes.get("company") or [None, ""])[1] or ""
         changes.pop("company", None)
+    elif entry.entity == "personal_data_export":
+        title = ""
     else:
         title = row or ""
-    noun = str(ENTITY_NOUNS.get(entry.entity, entry.entity.replace("_", " ")))
+    noun = _NOUNS.get(entry.entity)
+    noun = str(noun) if noun is not None else str(_("a setting"))
     what = f"{noun} '{title}'" if title else noun
-    if entry.entity == "personal_data_export":
-        what = _("the personal data of a contact")
     verb = _VERBS.get(entry.action)
-    text = str(verb) % {"who": who, "what": what} if verb else f"{who}: {entry.action} {what}"
+    text = f"{who} {verb if verb is not None else _('changed')} {what}"
     if entry.entity == "personal_data_export":
         cases = (changes.get("cases") or [None, None])[1]
         return text + (" " + _("(%(n)s cases)", n=cases) if cases is not None else "")
     details = [_change(entry, f, *(v if isinstance(v, list) and len(v) == 2 else (None, v)), row, lang)
-               for f, v in changes.items() if not (entry.entity == "api_tokens" and f == "name" and title)]
+               for f, v in changes.items() if not (entry.entity == "api_tokens" and f == "name" and title)
+               and f != "totp"]
     return text + (": " + "; ".join(details) if details else "")
 
 

@@ -6,6 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ...domain import enums
 from ...services import admin, catalog, integrations, ops, privacy
 from ...services import company_access as access
 from ...services.errors import InvalidInput, NotFound
@@ -237,7 +238,7 @@ def audit():
     args = request.args
     since, until = _date_arg(args.get("from")), _date_arg(args.get("to"))
     filt = admin.AuditFilter(actor_id=as_int(args.get("who") or "") or None,
-                             entity=args.get("kind", "") if args.get("kind", "") in audit_text.ENTITY_KINDS else "",
+                             entity=args.get("kind", "") if args.get("kind", "") in enums.AUDIT_ENTITY else "",
                              since=since, until=until + timedelta(days=1) if until else None)
     page = admin.audit_log(current_user, filt, page=as_int(args.get("page") or "") or 1)
     lang = current_lang()
