@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from babel.numbers import format_decimal
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import FloatField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, StopValidation, ValidationError
 
-from ..domain import text
+from ..domain import numbers, text
+from .i18n import lang
 from .i18n import lazy_gettext as _l
 from .messages import FIELD_ERRORS, Count
 
@@ -115,6 +117,37 @@ class EmailAddress:
         except text.TextError:
             raise ValidationError(str(self.message) if self.message else message_for(form, field, "invalid_email")) \
                 from None
+
+
+class DecimalNumberField(FloatField):
+    """A number with decimals as the page's language writes it: "0,95" on a Swedish page, "0.95" on an English one
+    (a FloatField shows "0.95" everywhere and refuses "0,95"); either sign is taken, and spaces between thousands.
+    Anything else is the rule ``not_a_number``."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(self.data, locale=numbers.LOCALES.get(lang(), numbers.LOCALES["sv"]),
+                              group_separator=False)
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        typed = "".join(str(valuelist[0]).split()).replace("\u2212", "-").replace(",", ".")
+        if not typed:
+            self.data = None
+            return
+        try:
+            self.data = float(typed)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(FIELD_ERRORS["not_a_number"])) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:  # what was typed is no number: say that, not "fill in this field"
+            raise StopValidation()
 
 
 class Form(FlaskForm):

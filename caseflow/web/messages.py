@@ -65,6 +65,7 @@ FIELD_ERRORS = {
     "locked": _l("Too many failed attempts: the account is locked for a while. Try again in 15 minutes, or "
                  "choose a new password."),
     "three_weights": _l("Give three non-negative numbers separated by commas, e.g. 1,1,1."),
+    "not_a_number": _l("Write a number, e.g. 0.95."),
     "appeal_weeks": _l("Give the weeks to appeal as a whole number from 1 to 52."),
     "not_verified": _l("Please confirm your e-mail address first: follow the link in the mail we sent."),
     "invalid_email": _l("Please enter an e-mail address like name@company.se."),

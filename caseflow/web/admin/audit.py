@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...domain import enums
+from babel.numbers import format_decimal
+
+from ...domain import enums, numbers
 from ...services import catalog
 from ..helpers import (
     CLOCK_LABELS,
@@ -20,6 +22,7 @@ from ..helpers import (
 from ..i18n import enum_labels
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from .forms import HANDSLAG_LABELS, KPI_LABELS
 
 # the kinds of change (an entry's entity, domain.enums.AUDIT_ENTITY): the filter's choices; each as the noun of a
 # sentence (AUDIT_NOUN, definite form), and what was done (AUDIT_ACTION, the verb)
@@ -36,8 +39,14 @@ _FIELD_NAMES = {  # a field's name in a sentence, where the admin form's label i
     "email": _l("E-mail"), "role": _l("Role"), "code": _l("Code"), "is_entry": _l("Entry office"),
     "statutory": _l("Statutory (PBL)"), "assign_strategy": _l("Assignment"), "scopes": _l("Scopes"),
     "account": _l("Account"), "company": _l("Company"), "reason": _l("Reason"), "invited_by": _l("Invited by"),
-    "cases": _l("Cases"), "body": _l("Text"), "label": _l("Description"), "group": _l("Group"),
-    "provider": _l("Identity provider"),
+    "cases": _l("Cases"), "body": _l("Text"), "label": _l("Description"),
+    "name_en": _l("Name (English)"), "appealable": _l("Appealable"), "appeal_body": _l("Appealed to"),
+    "appeal_weeks": _l("Weeks to appeal"), "handslag": _l("Handslag"),
+    "kpi": _l("Measure"), "higher_is_better": _l("Higher is better"), "at_risk_margin": _l("At risk within"),
+    "survey_scale": _l("Survey answer scale"), "nki_weights": _l("NKI weights"),
+    "min_answers": _l("Fewest answers to show a figure"), "min_answers_compare": _l("Fewest answers to compare"),
+    "recipients": _l("Recipients of the monthly report"), "group": _l("Group"), "provider": _l("Identity provider"),
+    "revoked_by": _l("Revoked by"), "totp": _l("One-time code"),
 }
 
 
@@ -65,7 +74,7 @@ def promise_description(clock: str, target: int, unit: str) -> str:
 FIELD_LABELS = {"kind": KIND_LABELS, "kinds": KIND_LABELS, "clock": CLOCK_LABELS, "unit": UNIT_LABELS,
                 "legal_forms": LEGAL_FORM_LABELS, "role": ROLE_LABELS, "priority": PRIORITY_LABELS,
                 "scopes": SCOPE_LABELS, "assign_strategy": enum_labels(enums.ASSIGN_STRATEGY),
-                "statutory": enum_labels(enums.STATUTORY)}
+                "statutory": enum_labels(enums.STATUTORY), "kpi": KPI_LABELS, "handslag": HANDSLAG_LABELS}
 
 
 def _value(field: str, value, lang: str) -> str:
@@ -73,8 +82,9 @@ def _value(field: str, value, lang: str) -> str:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(_value(field, v, lang) for v in value)
+    if isinstance(value, list):  # numbers apart by semicolons: "1; 0,5; 1", where a comma is the decimal sign
+        numeric = any(isinstance(v, int | float) for v in value)
+        return ("; " if numeric else ", ").join(_value(field, v, lang) for v in value)
     labels = FIELD_LABELS.get(field)
     if labels is not None and isinstance(value, str) and "," in value:
         return ", ".join(_value(field, v.strip(), lang) for v in value.split(","))
@@ -86,6 +96,8 @@ def _value(field: str, value, lang: str) -> str:
     if field == "category_id":
         category = catalog.category(value) if isinstance(value, int) else None
         return category.display_name(lang) if category else "–"
+    if isinstance(value, int | float):  # as the page's language writes it: "0,95", "1" (not "1.0")
+        return format_decimal(value, locale=numbers.LOCALES.get(lang, numbers.LOCALES["sv"]))
     return str(value)
 
 

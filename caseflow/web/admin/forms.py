@@ -1,7 +1,6 @@
 """One form per configuration entity; field names are the model's attribute names."""
 from wtforms import (
     BooleanField,
-    FloatField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...domain import enums
-from ..forms import EmailAddress, Form
+from ..forms import DecimalNumberField, EmailAddress, Form
 from ..i18n import enum_choices
 from ..i18n import lazy_gettext as _l
 from ..messages import choices
@@ -160,20 +159,23 @@ class RouteTestForm(Form):
     org_number = StringField(_l("Organisation number"), validators=[Optional()])
 
 
+# a Handslaget measure's handslag and monthly-report measure, by their labels (the form's choices, the audit log's)
+HANDSLAG_LABELS = {1: _l("1 Treatment (bemötande)"), 2: _l("2 Relations"), 3: _l("3 Attractiveness")}
+KPI_LABELS = {
+    "within_target": _l("Share within target"), "response_rate": _l("Response rate (survey)"), "nki": "NKI",
+    "complaints_per_100": _l("Complaints per 100 cases"), "first_response_median_h": _l("First response, median (h)"),
+    "resolution_median_h": _l("Resolution, median (h)"), "backlog": _l("Backlog"),
+    "routing_right_rate": _l("Share routed right the first time"), "reopen_rate": _l("Reopen rate")}
+
+
 class MeasureForm(Form):
-    handslag = SelectField(_l("Handslag"), coerce=int, choices=choices([
-        (1, _l("1 Treatment (bemötande)")), (2, _l("2 Relations")), (3, _l("3 Attractiveness"))]))
+    handslag = SelectField(_l("Handslag"), coerce=int, choices=choices(HANDSLAG_LABELS.items()))
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=20)])
     title = StringField(_l("Action point"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
-    kpi = SelectField(_l("Measure (from the monthly report)"), choices=choices([
-        ("within_target", _l("Share within target")), ("response_rate", _l("Response rate (survey)")),
-        ("nki", "NKI"), ("complaints_per_100", _l("Complaints per 100 cases")),
-        ("first_response_median_h", _l("First response, median (h)")),
-        ("resolution_median_h", _l("Resolution, median (h)")), ("backlog", _l("Backlog")),
-        ("routing_right_rate", _l("Share routed right the first time")), ("reopen_rate", _l("Reopen rate"))]))
-    target = FloatField(_l("Target"), validators=[DataRequired(message=REQUIRED)])
+    kpi = SelectField(_l("Measure (from the monthly report)"), choices=choices(KPI_LABELS.items()))
+    target = DecimalNumberField(_l("Target"), validators=[DataRequired(message=REQUIRED)])
     higher_is_better = BooleanField(_l("Higher is better"))
-    at_risk_margin = FloatField(_l("At risk within (share of the target, e.g. 0.1)"), default=0.1,
+    at_risk_margin = DecimalNumberField(_l("At risk within (share of the target, e.g. 0.1)"), default=0.1,
                                 validators=[NumberRange(min=0, max=1)])
     active = BooleanField(_l("Active"), default=True)
 

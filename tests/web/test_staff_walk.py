@@ -1,0 +1,79 @@
+"""Found trying the staff side as a new admin would (issue 18): no English number and no field code on a Swedish
+admin page — a measure's target is shown and typed with a decimal comma, the audit log names every field and
+writes its numbers as the page's language does."""
+import re
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from caseflow.extensions import db
+from caseflow.models import ReportSettings
+from caseflow.services import admin
+from caseflow.web.admin import audit
+from caseflow.web.admin.routes import RESOURCES
+from caseflow.web.admin.sso import SsoGroupForm
+from tests.conftest import login
+
+NOW = datetime.now(UTC)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+
+
+def _measure(boss):
+    return admin.save(boss, "measures", None, {
+        "handslag": 1, "code": "9.1", "title": "Servicegaranti", "kpi": "within_target", "target": 0.9,
+        "higher_is_better": True, "at_risk_margin": 0.1, "active": True}, NOW)
+
+
+def _fields(form_cls) -> list[str]:
+    return [n for n in dir(form_cls) if hasattr(getattr(form_cls, n), "field_class") and n != "csrf_token"]
+
+
+def test_every_field_an_admin_can_change_has_a_name_in_the_audit_log():
+    for entity, (form_cls, _title, _columns) in RESOURCES.items():
+        missing = [f for f in _fields(form_cls) if f not in audit._FIELD_NAMES]
+        assert not missing, (entity, missing)
+    assert not [f for f in _fields(SsoGroupForm) if f not in audit._FIELD_NAMES]
+
+
+def test_the_audit_log_writes_numbers_and_measures_as_the_page_language_does(client, offices, make_user):
+    boss = make_user("admin", name="Anna Berg")
+    settings = db.session.scalar(sa.select(ReportSettings))
+    admin.save(boss, "report_settings", settings.id, {"nki_weights": "1, 0.5, 1"}, NOW)
+    measure = _measure(boss)
+    admin.save(boss, "measures", measure.id, {"kpi": "response_rate", "target": 0.95}, NOW)
+    login(client, boss)
+    page = _text(client.get("/admin/audit").get_data(as_text=True))
+    assert "NKI-vikter: 1; 1; 1 → 1; 0,5; 1" in page
+    assert "Mått: Andel inom utlovad tid → Svarsfrekvens (enkät)" in page
+    assert "Mål: 0,9 → 0,95" in page
+    for code in ("nki weights", "nki_weights", "0.5", "1.0", "within_target", "response_rate"):
+        assert code not in page, code
+    english = _text(client.get("/admin/audit?lang=en").get_data(as_text=True))
+    assert "NKI weights: 1; 1; 1 → 1; 0.5; 1" in english and "Target: 0.9 → 0.95" in english
+
+
+def test_a_measure_target_is_shown_and_typed_with_a_decimal_comma_on_a_swedish_page(client, offices, make_user):
+    boss = make_user("admin")
+    measure = _measure(boss)
+    login(client, boss)
+    form = client.get(f"/admin/measures/{measure.id}").get_data(as_text=True)
+    assert re.search(r'name="target"[^>]*value="0,9"', form), re.findall(r'<input[^>]*name="target"[^>]*>', form)
+    assert re.search(r'name="at_risk_margin"[^>]*value="0,1"', form)
+    assert "t.ex. 0,1" in _text(form)
+    data = {"handslag": str(measure.handslag), "code": measure.code, "title": measure.title, "kpi": measure.kpi,
+            "target": "0,95", "higher_is_better": "y", "at_risk_margin": "0,05", "active": "y"}
+    assert client.post(f"/admin/measures/{measure.id}", data=data).status_code == 302
+    db.session.expire_all()
+    assert (measure.target, measure.at_risk_margin) == (0.95, 0.05)
+    # the English page shows and takes a decimal point
+    english = client.get(f"/admin/measures/{measure.id}?lang=en").get_data(as_text=True)
+    assert re.search(r'name="target"[^>]*value="0.95"', english)
+    assert client.post(f"/admin/measures/{measure.id}?lang=en", data={**data, "target": "0.9"}).status_code == 302
+    db.session.expire_all()
+    assert measure.target == 0.9
+    # something that is not a number is refused on the field, in the page's language
+    refused = client.post(f"/admin/measures/{measure.id}?lang=sv", data={**data, "target": "nittio"})
+    assert refused.status_code == 422 and "Skriv ett tal" in _text(refused.get_data(as_text=True))
