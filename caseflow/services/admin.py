@@ -225,9 +225,12 @@ def _validate_report_settings(obj, v: dict) -> dict[str, str]:
 
 
 def _nki_weights(text) -> list[float] | None:
-    """Three finite non-negative numbers, not all zero, from "1,1,1"; None if the text is not that."""
+    """Three finite non-negative numbers, not all zero, from "1,1,1" or, with decimal commas, "1; 0,5; 1"; None if
+    the text is not that."""
+    text = str(text or "")
+    parts = [w.replace(",", ".") for w in text.split(";")] if ";" in text else text.split(",")
     try:
-        weights = [float(w) for w in str(text or "").split(",") if w.strip()]
+        weights = [float(w) for w in parts if w.strip()]
     except ValueError:
         return None
     if len(weights) != 3 or not all(math.isfinite(w) and w >= 0 for w in weights) or not sum(weights):

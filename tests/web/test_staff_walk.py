@@ -77,3 +77,23 @@ def test_a_measure_target_is_shown_and_typed_with_a_decimal_comma_on_a_swedish_p
     # something that is not a number is refused on the field, in the page's language
     refused = client.post(f"/admin/measures/{measure.id}?lang=sv", data={**data, "target": "nittio"})
     assert refused.status_code == 422 and "Skriv ett tal" in _text(refused.get_data(as_text=True))
+
+
+def test_nki_weights_are_shown_and_typed_with_decimal_commas_on_a_swedish_page(client, offices, make_user):
+    boss = make_user("admin")
+    settings = db.session.scalar(sa.select(ReportSettings))
+    login(client, boss)
+    data = {"survey_scale": "6", "nki_weights": "1; 0,5; 1", "min_answers": "7", "min_answers_compare": "10"}
+    assert client.post(f"/admin/report_settings/{settings.id}", data=data).status_code == 302
+    db.session.expire_all()
+    assert settings.nki_weights == [1.0, 0.5, 1.0]
+    form = client.get(f"/admin/report_settings/{settings.id}").get_data(as_text=True)
+    assert 'value="1; 0,5; 1"' in form and "åtskilda med semikolon" in _text(form)
+    assert "1; 0,5; 1" in _text(client.get("/admin/report_settings/").get_data(as_text=True))
+    assert 'value="1, 0.5, 1"' in client.get(f"/admin/report_settings/{settings.id}?lang=en").get_data(as_text=True)
+    # and what the English page shows, or the old "1,1,1", is taken back
+    for typed, weights in (("1, 0.5, 1", [1.0, 0.5, 1.0]), ("2,1,1", [2.0, 1.0, 1.0])):
+        assert client.post(f"/admin/report_settings/{settings.id}?lang=sv",
+                           data={**data, "nki_weights": typed}).status_code == 302
+        db.session.expire_all()
+        assert settings.nki_weights == weights

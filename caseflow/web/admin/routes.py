@@ -126,6 +126,8 @@ def _text(value, labels: dict[str, str]) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, (list, tuple)):
+        if any(isinstance(v, float | int) and not isinstance(v, bool) for v in value):
+            return _numbers_text(value)
         return ", ".join(_text(v, labels) for v in value)
     if isinstance(value, float | int):
         return labels.get(str(value)) or format_decimal(value, locale=current_lang())
@@ -133,6 +135,13 @@ def _text(value, labels: dict[str, str]) -> str:
     if labels and text not in labels and "," in text:
         return ", ".join(str(labels.get(v.strip(), v.strip())) for v in text.split(","))
     return str(labels.get(text, text))
+
+
+def _numbers_text(values) -> str:
+    """Numbers as the page's language writes a list of them: "1; 0,5; 1" (a Swedish decimal comma cannot also part
+    them), "1, 0.5, 1"; whole numbers without decimals. The NKI weights' field takes either back."""
+    language = current_lang()
+    return ("; " if language == "sv" else ", ").join(format_decimal(v, locale=language) for v in values)
 
 
 @bp.route("/<entity>/new", methods=["GET", "POST"], defaults={"obj_id": None})
@@ -146,7 +155,7 @@ def edit(entity: str, obj_id: int | None):
     form = form_cls(obj=obj)
     _fill_choices(form)
     if request.method == "GET" and obj is not None and hasattr(form, "nki_weights"):
-        form.nki_weights.data = ",".join(str(w) for w in obj.nki_weights)
+        form.nki_weights.data = _numbers_text(obj.nki_weights)
     if request.method == "GET" and obj is not None:
         for fk in ("office_id", "category_id", "default_office_id"):
             if hasattr(form, fk):
