@@ -22,6 +22,7 @@ class BulkItem:
     company_name: str
     possible: bool
     mail: dict | None = None
+    kept_outcome: str | None = None  # a decided case's own outcome, which a bulk close keeps
 
 
 def preview(user: User, case_ids: list[int], action: str, now: datetime,
@@ -37,6 +38,8 @@ def preview(user: User, case_ids: list[int], action: str, now: datetime,
     try:
         for case in cases:
             ref, subject, company = case.reference, case.subject, case.company_name
+            kept = casework.bulk_outcome(case, outcome) if action == "close" else None
+            kept = kept if kept != outcome else None
             mark = len(dispatch.staged())
             try:
                 casework.bulk_step(user, case, action, now, outcome)
@@ -46,7 +49,7 @@ def preview(user: User, case_ids: list[int], action: str, now: datetime,
             db.session.flush()
             staged = dispatch.staged()[mark:]
             mails = [m for m in (outbox.preview_case_mail(r, now) for r in staged if not isinstance(r, int)) if m]
-            items.append(BulkItem(case.id, ref, subject, company, True, mails[0] if mails else None))
+            items.append(BulkItem(case.id, ref, subject, company, True, mails[0] if mails else None, kept))
     finally:
         savepoint.rollback()
         dispatch.restore_staged(staged_before)

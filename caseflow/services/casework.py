@@ -514,8 +514,13 @@ def bulk_step(user: User, case: Case, action: str, now: datetime, outcome: str |
     """Staged: one case's part of a bulk action (Conflict or InvalidInput where it is not possible)."""
     if action == "assign":
         _assign(user, case, assignee_id, now)
-    else:
-        _close(user, case, outcome, now, "")
+    else:  # a decided case closes with its decision's outcome, as ``close`` does: never one that contradicts it
+        _close(user, case, bulk_outcome(case, outcome), now, "")
+
+
+def bulk_outcome(case: Case, outcome: str | None) -> str | None:
+    """The outcome a bulk close gives ``case``: its decision's, if it was decided; else the one asked for."""
+    return case.outcome if case.outcome and not workflow.close_asks_outcome(case.status) else outcome
 
 
 def canned_responses(user: User, case: Case) -> list[snapshot.CannedInfo]:

@@ -97,3 +97,27 @@ def test_nki_weights_are_shown_and_typed_with_decimal_commas_on_a_swedish_page(c
                            data={**data, "nki_weights": typed}).status_code == 302
         db.session.expire_all()
         assert settings.nki_weights == weights
+
+
+def test_a_bulk_close_of_a_decided_case_keeps_its_decision_and_says_so(client, make_user, offices, submit):
+    """Found in the officer's day: a refused case closed in bulk "as answered" told the company "Utfall: Besvarat",
+    contradicting the decision it had received. A decided case closes with its decision's outcome, as the case
+    page's close does, and the preview says so."""
+    from caseflow.models import Case
+    from caseflow.services import casework
+    from tests.web.test_bulk_preview import _signed
+
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    refused, plain = submit(company_name="Avslaget AB"), submit()
+    casework.decide(officer, refused.case_id, "rejected", "Detaljplanen tillåter inte tillbyggnaden.", NOW)
+    login(client, officer)
+    page = client.post("/staff/bulk", data={"ids": [str(refused.case_id), str(plain.case_id)],
+                                            "action": "close_answered"}).get_data(as_text=True)
+    row = _text(re.search(rf"<tr[^>]*>\s*<td>{refused.reference}</td>.*?</tr>", page, re.S).group(0))
+    assert "Avsluta med beslutets utfall (Avslag)" in row, row
+    assert "Utfall: Besvarat" not in re.search(rf"{refused.reference}: till.*?</details>", page, re.S).group(0)
+    assert client.post("/staff/bulk/confirm", data={"token": _signed(page)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, refused.case_id).outcome == "rejected"
+    assert (db.session.get(Case, plain.case_id).status, db.session.get(Case, plain.case_id).outcome) == \
+        ("closed", "answered")
