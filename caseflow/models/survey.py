@@ -74,8 +74,13 @@ class HandslagetMeasure(db.Model):
     handslag: Mapped[int] = mapped_column()  # 1 Bemötande, 2 Relationer, 3 Attraktionskraft
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")  # the English page's
     kpi: Mapped[str] = mapped_column(sa.String(60))  # a key of the month report's totals
     target: Mapped[float] = mapped_column()
     higher_is_better: Mapped[bool] = mapped_column(default=True)
     at_risk_margin: Mapped[float] = mapped_column(default=0.1)  # within 10 % of the target: at risk
     active: Mapped[bool] = mapped_column(default=True)
+
+    def display_title(self, language: str = "sv") -> str:
+        """The action point in the page's language: the English title where one is set, else the Swedish."""
+        return self.title_en if language == "en" and self.title_en else self.title

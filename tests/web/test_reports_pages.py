@@ -135,3 +135,46 @@ def test_month_page_and_exports_publish_shares_with_their_counts_in_swedish_numb
     data = json.loads(client.get(f"/reports/export.json?month={LAST_MONTH}").data)
     assert data["definitions"]["within_target"]["numerator"] == "clocks_in_time"
     assert data["total"]["nki_question_indices"] == {"q_overall": None, "q_expectations": None, "q_ideal": None}
+
+
+def test_the_english_handslaget_page_and_csv_name_each_action_point_in_english(client, submit, make_user, offices):
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("lead", offices["samhallsbyggnad"]))
+    english = client.get("/reports/handslaget?lang=en").get_data(as_text=True)
+    assert "1.1 Service guarantee: share of answers and decisions within the promised time" in english
+    assert "One way in: share of cases routed right the first time" in english
+    assert "Servicegaranti" not in english and "En väg in" not in english
+    assert "Service guarantee" in client.get("/reports/handslaget.csv?lang=en").get_data(as_text=True)
+    swedish = client.get("/reports/handslaget?lang=sv").get_data(as_text=True)
+    assert "1.1 Servicegaranti: andel svar och beslut inom utlovad tid" in swedish
+    assert "Service guarantee" not in swedish
+
+
+def test_a_measure_without_an_english_title_shows_its_swedish_one_on_the_english_page(client, make_user, offices):
+    from caseflow.models import HandslagetMeasure
+    from caseflow.services import admin
+
+    boss = make_user("admin")
+    measure = db.session.scalar(sa.select(HandslagetMeasure).where(HandslagetMeasure.code == "1.4"))
+    admin.save(boss, "measures", measure.id, {"title": "Nöjda företag", "title_en": ""}, datetime.now(UTC))
+    login(client, boss)
+    assert "Action point (English)" in client.get(f"/admin/measures/{measure.id}?lang=en").get_data(as_text=True)
+    login(client, make_user("analyst"))
+    page = client.get("/reports/handslaget?lang=en").get_data(as_text=True)
+    assert "1.4 Nöjda företag" in page and "1.1 Service guarantee" in page
+
+
+def test_the_english_month_report_names_the_offices_in_english_on_the_page_in_the_charts_and_exports(
+        client, submit, make_user, offices):
+    r = a_month_of_work(submit, make_user, offices)
+    login(client, make_user("analyst"))
+    page = client.get(f"/reports/?month={LAST_MONTH}&lang=en").get_data(as_text=True)
+    charts = "".join(re.findall(r"<svg.*?</svg>", page, re.S))
+    assert "Urban Planning and Building Office" in charts
+    assert "Samhällsbyggnadskontoret" not in page
+    assert "Urban Planning and Building Office" in client.get(
+        f"/reports/export.csv?month={LAST_MONTH}&lang=en").get_data(as_text=True)
+    case = client.get(f"/reports/cases/{r.case_id}?month={LAST_MONTH}&metric=received&lang=en").get_data(as_text=True)
+    assert "Routed to office: Urban Planning and Building Office" in case and "Samhällsbyggnadskontoret" not in case
+    swedish = client.get(f"/reports/?month={LAST_MONTH}&lang=sv").get_data(as_text=True)
+    assert "Samhällsbyggnadskontoret" in swedish and "Urban Planning" not in swedish

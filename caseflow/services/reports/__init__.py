@@ -15,6 +15,7 @@ from .handslaget import (
            kpi_value,
            seed_measures,
            status_of,
+           title_of,
 )
 from .snapshots import (
            STALE_CHECK_MONTHS,
@@ -31,5 +32,5 @@ from .snapshots import (
 __all__ = ["DEFAULT_MEASURES", "STALE_CHECK_MONTHS", "bounds", "changes", "compute", "drilldown", "freeze",
            "handslaget", "handslaget_csv", "has_snapshot", "kpi_label", "kpi_unit", "kpi_value", "masked_case",
            "masked_cases", "month_view", "parse_month", "previous_month", "publish", "require_report_reader",
-           "seed_measures", "snapshots", "stale_months", "status_of", "table_rows", "to_csv", "to_json", "to_xlsx",
-           "trend"]
+           "seed_measures", "snapshots", "stale_months", "status_of", "table_rows", "title_of", "to_csv", "to_json",
+           "to_xlsx", "trend"]

@@ -16,7 +16,7 @@ from ..errors import NotFound, valid_id
 from ..unit import commit
 
 # The facts of an event a masked view may show (labels and office names, never free text or a person's name).
-_SAFE_DETAIL = ("clock", "outcome", "office_name", "to_office_name", "from_office_name")
+_SAFE_DETAIL = ("clock", "outcome", "office_id", "office_name", "to_office_id", "to_office_name", "from_office_name")
 
 
 @dataclass(frozen=True)

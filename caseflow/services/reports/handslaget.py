@@ -14,21 +14,28 @@ from ...models import HandslagetMeasure
 from .exports import BOM, _cell, _word, csv_dialect
 from .snapshots import trend
 
+# (handslag, code, action point in Swedish, in English, KPI, target, higher is better)
 DEFAULT_MEASURES = [
-    (1, "1.1", "Servicegaranti: andel svar och beslut inom utlovad tid", "within_target", 0.9, True),
-    (1, "1.2", "Tydlig klagomålsprocess: klagomål per 100 ärenden", "complaints_per_100", 5.0, False),
-    (1, "1.3", "Digital kundresa: svarsfrekvens i uppföljningen", "response_rate", 0.4, True),
-    (1, "1.4", "Nöjd kund (NKI) i företagsärenden", "nki", 75.0, True),
-    (1, "1.5", "Snabb handläggning: median första svar (arbetstimmar)", "first_response_median_h", 9.0, False),
-    (2, "2.1", "En väg in: andel ärenden rätt styrda från början (1 − felstyrning)", "routing_right_rate", 0.95,
+    (1, "1.1", "Servicegaranti: andel svar och beslut inom utlovad tid",
+     "Service guarantee: share of answers and decisions within the promised time", "within_target", 0.9, True),
+    (1, "1.2", "Tydlig klagomålsprocess: klagomål per 100 ärenden",
+     "Clear complaints process: complaints per 100 cases", "complaints_per_100", 5.0, False),
+    (1, "1.3", "Digital kundresa: svarsfrekvens i uppföljningen",
+     "Digital customer journey: response rate of the follow-up survey", "response_rate", 0.4, True),
+    (1, "1.4", "Nöjd kund (NKI) i företagsärenden", "Customer satisfaction (NKI) in business cases", "nki", 75.0,
+     True),
+    (1, "1.5", "Snabb handläggning: median första svar (arbetstimmar)",
+     "Fast handling: median first response (working hours)", "first_response_median_h", 9.0, False),
+    (2, "2.1", "En väg in: andel ärenden rätt styrda från början (1 − felstyrning)",
+     "One way in: share of cases routed right the first time (1 − misrouting)", "routing_right_rate", 0.95,
      True),
 ]
 
 
 def seed_measures() -> None:
-    for handslag, code, title, kpi, target, higher in DEFAULT_MEASURES:
-        db.session.add(HandslagetMeasure(handslag=handslag, code=code, title=title, kpi=kpi, target=target,
-                                         higher_is_better=higher))
+    for handslag, code, title, title_en, kpi, target, higher in DEFAULT_MEASURES:
+        db.session.add(HandslagetMeasure(handslag=handslag, code=code, title=title, title_en=title_en, kpi=kpi,
+                                         target=target, higher_is_better=higher))
 
 
 def kpi_unit(kpi: str) -> str:
@@ -48,6 +55,11 @@ def kpi_label(kpi: str, language: str) -> str:
     if kpi in _DERIVED:
         return _DERIVED[kpi][1 if language == "en" else 0]
     return registry.figure(kpi).label(language) if kpi in registry.BY_KEY else kpi
+
+
+def title_of(measure: dict, language: str) -> str:
+    """A measure's action point in ``language``: its English title where one is set, else the Swedish."""
+    return measure.get("title_en") or measure["title"] if language == "en" else measure["title"]
 
 
 def kpi_value(totals: dict, kpi: str):
@@ -79,7 +91,8 @@ def handslaget(user, last_month: date, months: int = 12) -> dict:
             v = kpi_value(rep["total"], m.kpi)
             points.append({"month": rep["month"], "value": v,
                            "status": status_of(v, m.target, m.higher_is_better, m.at_risk_margin)})
-        out.append({"code": m.code, "handslag": m.handslag, "title": m.title, "kpi": m.kpi, "unit": kpi_unit(m.kpi),
+        out.append({"code": m.code, "handslag": m.handslag, "title": m.title, "title_en": m.title_en,
+                    "kpi": m.kpi, "unit": kpi_unit(m.kpi),
                     "target": m.target,
                     "higher_is_better": m.higher_is_better, "months": points})
     return {"generated_for": last_month.strftime("%Y-%m"), "definitions_version": metrics.DEFINITIONS_VERSION,
@@ -102,7 +115,7 @@ def handslaget_csv(data: dict, language: str = "sv", status_words: dict | None =
         if unit == registry.SHARE:
             kpi = f"{kpi} (%)"
         for p in m["months"]:
-            w.writerow([_cell(m["code"]), m["handslag"], _cell(m["title"]), _cell(kpi),
+            w.writerow([_cell(m["code"]), m["handslag"], _cell(title_of(m, language)), _cell(kpi),
                         numbers.csv_value(unit, m["target"], language), p["month"],
                         numbers.csv_value(unit, p["value"], language), words.get(p["status"], p["status"])])
     return buf.getvalue()

@@ -172,6 +172,7 @@ class MeasureForm(Form):
     handslag = SelectField(_l("Handslag"), coerce=int, choices=choices(HANDSLAG_LABELS.items()))
     code = StringField(_l("Code"), validators=[DataRequired(message=REQUIRED), Length(max=20)])
     title = StringField(_l("Action point"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    title_en = StringField(_l("Action point (English)"), validators=[Optional(), Length(max=200)])
     kpi = SelectField(_l("Measure (from the monthly report)"), choices=choices(KPI_LABELS.items()))
     target = DecimalNumberField(_l("Target"), validators=[DataRequired(message=REQUIRED)])
     higher_is_better = BooleanField(_l("Higher is better"))

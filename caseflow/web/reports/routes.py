@@ -29,6 +29,23 @@ def _month_arg():
     return reports.parse_month(text) if text else reports.previous_month(datetime.now(UTC).date())
 
 
+@bp.context_processor
+def _office_names():
+    return {"office_name": office_name}
+
+
+def office_name(office_id, stored: str) -> str:
+    """An office as the page's language names it: the configured English name on the English page, else the name
+    stored with the figures or the event (a published month keeps the names it was published with)."""
+    office = catalog.office(office_id) if valid_id(office_id) else None
+    return office.display_name(lang()) if office is not None and lang() == "en" else stored
+
+
+def _in_language(rep: dict) -> dict:
+    """The month with each office named in the page's language (the page, the charts, CSV, Excel and PDF)."""
+    return dict(rep, office_names={oid: office_name(int(oid), name) for oid, name in rep["office_names"].items()})
+
+
 def _filters():
     cat = request.args.get("category_id", type=int) or None
     cat = cat if valid_id(cat) else None
@@ -44,7 +61,7 @@ def month():
         flash(_("Write the month as YYYY-MM."), "info")
         return redirect(url_for("reports.month"))
     cat, kind = _filters()
-    rep = reports.month_view(current_user, m, cat, kind)
+    rep = _in_language(reports.month_view(current_user, m, cat, kind))
     fr_chart, share_chart = _charts(rep)
     return render_template("reports/month.html", rep=rep, month=m.strftime("%Y-%m"), fr_chart=fr_chart,
                            share_chart=share_chart, categories=catalog.categories(), kinds=KIND_LABELS,
@@ -112,6 +129,8 @@ def export(fmt: str):
     m = _month_arg()
     cat, kind = _filters()
     rep = reports.month_view(current_user, m, cat, kind)
+    if fmt != "json":  # the machine-readable document keeps the names as computed
+        rep = _in_language(rep)
     name = f"caseflow-{rep['month']}"
     if fmt == "csv":
         return Response(reports.to_csv(rep, lang()).encode("utf-8"), content_type="text/csv; charset=utf-8",
@@ -165,7 +184,7 @@ def freeze():
 @bp.get("/handslaget")
 def handslaget():
     data = reports.handslaget(current_user, _month_arg())
-    return render_template("reports/handslaget.html", data=data)
+    return render_template("reports/handslaget.html", data=data, measure_title=reports.title_of)
 
 
 @bp.get("/handslaget.<fmt>")
