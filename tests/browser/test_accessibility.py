@@ -151,15 +151,22 @@ def page_width_fits(browser) -> bool:
 def test_an_officer_works_a_case_on_a_phone_and_nothing_is_wider_than_the_screen(browser, live_server, submit,
                                                                                     offices, make_user):
     """Queue and case page at 320 px: the queue's table scrolls inside its own box, the page itself never does
-    (a file input once made the case page 9 px too wide)."""
+    (a file input once made the case page 9 px too wide), and a clock's state stays inside its card ("Stoppad
+    2026-09-12 14:42", "Försenat 434,3 arbetstimmar" ran over its right edge)."""
     receipt = submit()
-    staff_login_on_a_phone(browser, live_server, make_user("officer", offices["samhallsbyggnad"]))
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    casework.reply(officer, receipt.case_id, "Vi tittar på det.", datetime.now(UTC))  # a stopped clock
+    staff_login_on_a_phone(browser, live_server, officer)
     for path in ("/staff/", f"/staff/cases/{receipt.case_id}"):
         browser.get(live_server + path)
         wait_for(browser, By.CSS_SELECTOR, "main h1")
         assert page_width_fits(browser), path
         screenshot(browser, "officer-" + path.strip("/").replace("/", "-"), 320)
     assert receipt.reference in browser.page_source
+    over = browser.execute_script(
+        "return [...document.querySelectorAll('.clock *')].filter(e => e.getBoundingClientRect().right >"
+        " e.closest('.clock').getBoundingClientRect().right + 1).map(e => e.textContent.trim())")
+    assert browser.find_elements(By.CSS_SELECTOR, ".clock-stopped") and not over, over
 
 
 @pytest.mark.parametrize("role,paths", [
