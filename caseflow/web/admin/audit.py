@@ -46,7 +46,7 @@ _FIELD_NAMES = {  # a field's name in a sentence, where the admin form's label i
     "survey_scale": _l("Survey answer scale"), "nki_weights": _l("NKI weights"),
     "min_answers": _l("Fewest answers to show a figure"), "min_answers_compare": _l("Fewest answers to compare"),
     "recipients": _l("Recipients of the monthly report"), "group": _l("Group"), "provider": _l("Identity provider"),
-    "revoked_by": _l("Revoked by"), "totp": _l("One-time code"),
+    "revoked_by": _l("Revoked by"), "totp": _l("One-time code"), "title_en": _l("Action point (English)"),
 }
 
 
