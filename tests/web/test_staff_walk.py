@@ -121,3 +121,10 @@ def test_a_bulk_close_of_a_decided_case_keeps_its_decision_and_says_so(client, m
     assert db.session.get(Case, refused.case_id).outcome == "rejected"
     assert (db.session.get(Case, plain.case_id).status, db.session.get(Case, plain.case_id).outcome) == \
         ("closed", "answered")
+
+
+def test_the_token_page_names_no_scope_by_its_code_in_swedish(client, offices, make_user):
+    login(client, make_user("admin"))
+    page = _text(client.get("/admin/tokens").get_data(as_text=True))
+    assert "en nyckel som får handlägga ärenden agerar som den användaren" in page
+    assert "officer" not in page
