@@ -128,3 +128,17 @@ def test_the_token_page_names_no_scope_by_its_code_in_swedish(client, offices, m
     page = _text(client.get("/admin/tokens").get_data(as_text=True))
     assert "en nyckel som får handlägga ärenden agerar som den användaren" in page
     assert "officer" not in page
+
+
+def test_measure_targets_in_the_admin_list_read_as_on_the_handslaget_page(client, offices, make_user):
+    """The list showed the share measures' targets as fractions ("0,9", "0,95") beside the Handslaget page's
+    "≥ 90,0 %"; the form says how a share is typed."""
+    boss = make_user("admin")
+    measure = _measure(boss)
+    login(client, boss)
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Servicegaranti(?:(?!</tr>).)*</tr>",
+                    client.get("/admin/measures/").get_data(as_text=True), re.S).group(0)
+    assert "90,0\xa0%" in row and "0,9<" not in row, _text(row)
+    assert "90.0%" in client.get("/admin/measures/?lang=en").get_data(as_text=True)
+    form = _text(client.get(f"/admin/measures/{measure.id}?lang=sv").get_data(as_text=True))
+    assert "En andel skrivs som decimaltal: 0,9 är 90 %." in form

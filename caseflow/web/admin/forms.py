@@ -174,7 +174,8 @@ class MeasureForm(Form):
     title = StringField(_l("Action point"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
     title_en = StringField(_l("Action point (English)"), validators=[Optional(), Length(max=200)])
     kpi = SelectField(_l("Measure (from the monthly report)"), choices=choices(KPI_LABELS.items()))
-    target = DecimalNumberField(_l("Target"), validators=[DataRequired(message=REQUIRED)])
+    target = DecimalNumberField(_l("Target"), validators=[DataRequired(message=REQUIRED)],
+                                description=_l("A share is written as a decimal: 0.9 is 90 %."))
     higher_is_better = BooleanField(_l("Higher is better"))
     at_risk_margin = DecimalNumberField(_l("At risk within (share of the target, e.g. 0.1)"), default=0.1,
                                 validators=[NumberRange(min=0, max=1)])

@@ -6,8 +6,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ...domain import enums
-from ...services import admin, catalog, integrations, ops, privacy
+from ...domain import enums, numbers
+from ...services import admin, catalog, integrations, ops, privacy, reports
 from ...services import company_access as access
 from ...services.errors import InvalidInput, NotFound
 from .. import form_view
@@ -106,6 +106,9 @@ def listing(entity: str):
     if entity == "policies":  # a promise's description is built from its target, never typed (it went stale)
         rows = [{"id": r.id, **{c: getattr(r, c) for c in columns if c != "description"},
                  "description": audit_text.promise_description(r.clock, r.target, r.unit)} for r in rows]
+    if entity == "measures":  # a target as the Handslaget page writes it ("90,0 %", "9,0 h"), not the fraction 0,9
+        rows = [{"id": r.id, **{c: getattr(r, c) for c in columns},
+                 "target": numbers.by_unit(reports.kpi_unit(r.kpi), r.target, current_lang())} for r in rows]
     cells = [(r, [_cell(r, c, labels[c]) for c in columns]) for r in rows]
     return render_template("admin/list.html", entity=entity, title=title, headings=headings, rows=cells)
 
