@@ -142,3 +142,15 @@ def test_measure_targets_in_the_admin_list_read_as_on_the_handslaget_page(client
     assert "90.0%" in client.get("/admin/measures/?lang=en").get_data(as_text=True)
     form = _text(client.get(f"/admin/measures/{measure.id}?lang=sv").get_data(as_text=True))
     assert "En andel skrivs som decimaltal: 0,9 är 90 %." in form
+
+
+def test_the_link_form_s_button_is_a_verb(client, offices, make_user, submit):
+    """'Koppling' was both the link form's field and its button; the button says what it does."""
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    receipt = submit()
+    login(client, officer)
+    page = client.get(f"/staff/cases/{receipt.case_id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="[^"]*/link".*?</form>', page, re.S).group(0)
+    assert re.search(r"<button[^>]*>\s*Koppla ärendena\s*</button>", form), form[-400:]
+    english = client.get(f"/staff/cases/{receipt.case_id}?lang=en").get_data(as_text=True)
+    assert re.search(r"<button[^>]*>\s*Link the cases\s*</button>", english)
