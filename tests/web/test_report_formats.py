@@ -69,7 +69,7 @@ def test_charts_have_visible_titles_axis_labels_and_round_ticks(client, submit, 
     assert "Arbetstimmar" in html and "Klockor som stannade i tid" in html  # the axes say what they count
     assert f">25{NBSP}%<" in html and f">100{NBSP}%<" in html
     trend = client.get(f"/reports/trend?month={LAST_MONTH}").get_data(as_text=True)
-    ticks = re.findall(r'text-anchor="end" font-size="12" fill="#1b1b1b">([\d,\s\xa0%]+)</text>', trend)
+    ticks = re.findall(r'text-anchor="end" font-size="\d+" fill="#1b1b1b">([\d,\s\xa0%]+)</text>', trend)
     assert ticks and all(re.fullmatch(r"\d+(\xa0%)?", t) for t in ticks), ticks  # whole numbers only
 
 
@@ -225,3 +225,21 @@ def test_the_handslaget_csv_is_in_the_pages_language_with_values_as_on_the_page(
     assert rows[0][:3] == ["Kod", "Handslag", "Åtgärdspunkt"]
     within = next(r for r in rows if r[0] == "1.1" and r[5] == LAST_MONTH)
     assert within[4] == "90,0" and within[6] == "66,7" and within[7] in ("Ur fas", "Risk")
+
+
+def test_each_chart_drawing_is_shown_only_in_boxes_wide_enough_for_12_px_text():
+    """caseflow.css switches a chart's drawings by its box's width (container queries); each drawing of
+    web/charts.VARIANTS must appear only where its font, scaled to the box, is 12 CSS px or more. (The narrowest
+    drawing's lower bound is the phone's box: tests/browser/test_chart_legibility.py measures it at 320 px.)"""
+    from pathlib import Path
+
+    from caseflow.web.charts import VARIANTS
+
+    css = (Path(__file__).resolve().parents[2] / "caseflow" / "static" / "caseflow.css").read_text()
+    bounds = [float(b) for b in re.findall(r"@container \(max-width: ([\d.]+)px\)", css)]
+    assert len(bounds) == len(VARIANTS) - 1
+    for (width, font), narrowest_box in zip(VARIANTS[1:], sorted(bounds), strict=True):
+        assert font * narrowest_box / width >= 12, (width, font, narrowest_box)
+        assert f".chart-w{width}" in css
+    width, font = VARIANTS[0]
+    assert font * 240 / width >= 12  # the narrowest drawing down to a 240 px box (a 320 px phone's is 262)
