@@ -154,3 +154,27 @@ def test_the_link_form_s_button_is_a_verb(client, offices, make_user, submit):
     assert re.search(r"<button[^>]*>\s*Koppla ärendena\s*</button>", form), form[-400:]
     english = client.get(f"/staff/cases/{receipt.case_id}?lang=en").get_data(as_text=True)
     assert re.search(r"<button[^>]*>\s*Link the cases\s*</button>", english)
+
+
+def test_a_month_is_published_once_it_is_over_and_a_correction_carries_no_english_label(
+        client, submit, make_user, offices):
+    """The analyst could publish the month still running (frozen with figures that keep changing); and a
+    correction published without a label was labelled "Revision 2" in English on the Swedish page."""
+    from datetime import timedelta
+
+    from caseflow.models import MonthlyReport
+    from tests.web.test_reports_pages import LAST_MONTH, a_month_of_work
+
+    a_month_of_work(submit, make_user, offices)
+    login(client, make_user("analyst"))
+    this_month = datetime.now(UTC).strftime("%Y-%m")
+    page = client.post("/reports/snapshots", data={"month": this_month, "label": ""}, follow_redirects=True)
+    assert f"En månad publiceras när den är slut: {this_month} är inte slut än." in _text(page.get_data(as_text=True))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MonthlyReport)) == 0
+    client.post("/reports/snapshots", data={"month": LAST_MONTH, "label": ""})
+    submit(when=datetime.strptime(LAST_MONTH + "-12 10:00", "%Y-%m-%d %H:%M").replace(tzinfo=UTC) + timedelta())
+    client.post("/reports/snapshots", data={"month": LAST_MONTH, "label": ""})
+    assert [r.revision for r in db.session.scalars(sa.select(MonthlyReport))] == [1, 2]
+    listing = _text(client.get("/reports/snapshots").get_data(as_text=True))
+    assert "Revision" not in listing
+    assert "Revision" not in _text(client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True))

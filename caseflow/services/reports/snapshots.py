@@ -16,9 +16,10 @@ from ...domain import figures as registry
 from ...domain import metrics
 from ...extensions import db
 from ...models import MonthlyReport
-from .. import surveys
+from .. import sla, surveys
 from ..authorization import require_report_publisher, require_report_reader
 from ..dispatch import add_outbox
+from ..errors import InvalidInput
 from ..unit import commit
 from .computation import compute, previous_month
 
@@ -70,7 +71,7 @@ def freeze(month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, 
         data = dict(data, changes={"from_revision": latest.revision, "figures": changes(latest.data, data)})
     snap = MonthlyReport(month=data["month"], revision=revision, created_at=now,
                          definitions_version=metrics.DEFINITIONS_VERSION,
-                         label=label or ("" if revision == 1 else f"Revision {revision}"), data=data, digest=digest)
+                         label=label, data=data, digest=digest)  # no default: the revision says which one
     db.session.add(snap)
     db.session.flush()
     for to in [r.strip() for r in (surveys.settings().recipients or "").split(",") if r.strip()]:
@@ -80,8 +81,13 @@ def freeze(month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, 
 
 
 def publish(user, month: date, now: datetime, label: str = "") -> tuple[MonthlyReport, bool]:
-    """``freeze`` on a person's behalf: analysts and administrators publish a month (Forbidden for others)."""
+    """``freeze`` on a person's behalf: analysts and administrators publish a month (Forbidden for others), once
+    it is over — a month still running (or to come) would be frozen with figures that keep changing
+    (InvalidInput ``month_not_over``)."""
     require_report_publisher(user)
+    today = now.astimezone(sla.calendar().tz).date()
+    if (month.year, month.month) >= (today.year, today.month):
+        raise InvalidInput({"month": "month_not_over"})
     return freeze(month, now, label)
 
 

@@ -173,8 +173,9 @@ def freeze():
                                             form.label.data or "")
         except Forbidden:  # a reader who does not publish (a lead): back to the list, as before
             return redirect(url_for("reports.snapshots"))
-        except InvalidInput:
-            flash(_("Write the month as YYYY-MM."), "info")
+        except InvalidInput as exc:
+            flash(_("A month is published once it is over: %(month)s is not over yet.", month=form.month.data)
+                  if exc.fields.get("month") == "month_not_over" else _("Write the month as YYYY-MM."), "info")
         else:
             flash(_("Snapshot saved as revision %(r)s.", r=snap.revision) if created
                   else _("Nothing changed since revision %(r)s: no new snapshot.", r=snap.revision), "success")
