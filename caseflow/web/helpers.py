@@ -11,7 +11,7 @@ from flask_babel import format_datetime, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
-from ..domain import complaints, enums
+from ..domain import complaints, enums, numbers
 from ..domain.identifiers import CompanyIdentifier
 from ..domain.sla import fl12_flag_date
 from . import decisions as decision_words
@@ -276,6 +276,7 @@ def register(app: Flask) -> None:
         gettext=_template_gettext, ngettext=lambda s, p, n: get_translations().ungettext(s, p, n), newstyle=True)
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["fromiso"] = datetime.fromisoformat
+    app.jinja_env.filters["file_size"] = lambda n: numbers.file_size(n, lang())  # "60 byte", "2,5 MB"
     app.jinja_env.globals.update(
         STATUS_LABELS=Labels(STATUS_LABELS), STAFF_STATUS_LABELS=Labels(STAFF_STATUS_LABELS),
         KIND_LABELS=Labels(KIND_LABELS), GROUND_LABELS=Labels(GROUND_LABELS), GROUND_HINTS=Labels(GROUND_HINTS),

@@ -178,3 +178,22 @@ def test_a_month_is_published_once_it_is_over_and_a_correction_carries_no_englis
     listing = _text(client.get("/reports/snapshots").get_data(as_text=True))
     assert "Revision" not in listing
     assert "Revision" not in _text(client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True))
+
+
+def test_a_file_s_size_is_written_as_the_page_writes_numbers_never_0_kb(client, app, submit, make_user, offices):
+    """A drawing of a few bytes was listed as "ritning.pdf (0 kB)", as if empty, on the case page and the
+    tracking page."""
+    import io
+
+    pdf = b"%PDF-1.4\n%test\n" + b"0" * 1521  # 1 536 bytes
+    r = submit()
+    client.post(f"/track/{r.token}", data={"body": "Ritning bifogad.", "attachments": [
+        (io.BytesIO(pdf[:15]), "liten.pdf"), (io.BytesIO(pdf), "ritning.pdf")]}, content_type="multipart/form-data")
+    tracking = _text(client.get(f"/track/{r.token}").get_data(as_text=True))
+    assert "liten.pdf (15 byte)" in tracking and "ritning.pdf (1,5 kB)" in tracking
+    staff = app.test_client()
+    login(staff, make_user("officer", offices["samhallsbyggnad"]))
+    page = _text(staff.get(f"/staff/cases/{r.case_id}").get_data(as_text=True))
+    assert "liten.pdf (15 byte)" in page and "ritning.pdf (1,5 kB)" in page and "0 kB" not in page
+    english = _text(staff.get(f"/staff/cases/{r.case_id}?lang=en").get_data(as_text=True))
+    assert "liten.pdf (15 bytes)" in english and "ritning.pdf (1.5 kB)" in english
