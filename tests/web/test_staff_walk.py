@@ -197,3 +197,19 @@ def test_a_file_s_size_is_written_as_the_page_writes_numbers_never_0_kb(client, 
     assert "liten.pdf (15 byte)" in page and "ritning.pdf (1,5 kB)" in page and "0 kB" not in page
     english = _text(staff.get(f"/staff/cases/{r.case_id}?lang=en").get_data(as_text=True))
     assert "liten.pdf (15 bytes)" in english and "ritning.pdf (1.5 kB)" in english
+
+
+def test_the_spreadsheet_names_the_complaint_causes_as_the_page_does(client, submit, make_user, offices):
+    import io
+
+    import openpyxl
+
+    from tests.web.test_reports_pages import LAST_MONTH
+
+    when = datetime.strptime(LAST_MONTH + "-10 09:00", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    submit(when=when, kind="complaint", complaint_ground="treated_badly")
+    login(client, make_user("analyst"))
+    page = _text(client.get(f"/reports/?month={LAST_MONTH}").get_data(as_text=True))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?month={LAST_MONTH}").data))
+    headings = [c.value for ws in book.worksheets for c in ws[1]]
+    assert "Klagomål per orsak (Insikts servicefaktor)" in page and "Orsak (Insikts servicefaktor)" in headings

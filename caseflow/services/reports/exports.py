@@ -21,7 +21,7 @@ BOM = "\ufeff"
 COLUMNS: tuple[registry.Figure, ...] = registry.FIGURES
 _WORDS = {
     "office": ("Förvaltning", "Office"), "total": ("Totalt", "Total"),
-    "ground": ("Orsak (Insikts serviceområde)", "Cause (Insikt service factor)"),
+    "ground": ("Orsak (Insikts servicefaktor)", "Cause (Insikt service factor)"),
     "complaints": ("Klagomål", "Complaints"), "key": ("Nyckel", "Key"), "name": ("Namn", "Name"),
     "unit": ("Enhet", "Unit"), "numerator": ("Täljare", "Numerator"), "denominator": ("Nämnare", "Denominator"),
     "per_office": ("Per förvaltning", "Per office"), "all": ("Alla mått", "All figures"),
