@@ -118,10 +118,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .web import helpers, promises
+    from .web import helpers, offices, promises
 
     helpers.register(app)
     promises.register(app)
+    offices.register(app)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -71,9 +71,9 @@ def test_the_timeline_tells_each_event_its_particulars_after_its_label(client, m
     admin = make_user("admin")
     login(client, admin)
     html = client.get(f"/staff/cases/{case_id}?lang=en").get_data(as_text=True)
-    assert _what(html, "routed") == ["Routed to office: Samhällsbyggnadskontoret"]
+    assert _what(html, "routed") == ["Routed to office: Urban Planning and Building Office"]
     assert _what(html, "linked") == [f"Linked: Related {other.reference}"]
     assert _what(html, "closed") == ["Closed: Granted"]
     assert _what(html, "reopened") == ["Reopened: Följdfråga &lt;om&gt; datum"]
-    assert _what(html, "rerouted") == ["Sent to another office: Miljö- och hälsoskydd – Gäller livsmedel"]
+    assert _what(html, "rerouted") == ["Sent to another office: Environment and Health Protection – Gäller livsmedel"]
     assert _what(html, "received") == ["Case received and registered"]

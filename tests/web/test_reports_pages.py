@@ -178,3 +178,17 @@ def test_the_english_month_report_names_the_offices_in_english_on_the_page_in_th
     assert "Routed to office: Urban Planning and Building Office" in case and "Samhällsbyggnadskontoret" not in case
     swedish = client.get(f"/reports/?month={LAST_MONTH}&lang=sv").get_data(as_text=True)
     assert "Samhällsbyggnadskontoret" in swedish and "Urban Planning" not in swedish
+
+
+def test_the_english_case_page_and_its_forms_name_offices_and_areas_in_english(client, submit, make_user, offices):
+    """The staff side too: the timeline's "Routed to office", the reroute form's offices and the search's areas."""
+    r = submit()
+    login(client, make_user("officer", offices["samhallsbyggnad"]))
+    case = client.get(f"/staff/cases/{r.case_id}?lang=en").get_data(as_text=True)
+    assert "Routed to office: Urban Planning and Building Office" in case
+    assert ">Environment and Health Protection</option>" in case  # the reroute form
+    assert "Samhällsbyggnadskontoret" not in case and "Miljö- och hälsoskydd</option>" not in case
+    search = client.get("/staff/search?lang=en").get_data(as_text=True)
+    assert ">Use of public land<" in search and ">Markupplåtelse<" not in search
+    swedish = client.get(f"/staff/cases/{r.case_id}?lang=sv").get_data(as_text=True)
+    assert "Skickat till förvaltning: Samhällsbyggnadskontoret" in swedish

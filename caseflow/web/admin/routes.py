@@ -66,7 +66,7 @@ def _admins_only():
 
 
 def _fill_choices(form) -> None:
-    offices = [(o.id, o.name) for o in catalog.offices()]
+    offices = [(o.id, o.display_name(current_lang())) for o in catalog.offices()]
     cats = [(c.id, c.name) for c in catalog.categories()]
     if hasattr(form, "office_id"):
         first = _("None") if isinstance(form, (CannedForm, UserForm)) else _("Choose…")

@@ -9,6 +9,7 @@ from ...services import catalog, sso
 from ...services.errors import InvalidInput
 from .. import form_view
 from ..i18n import gettext as _
+from ..i18n import lang
 from ..messages import apply_errors, choices
 from . import bp
 from .forms import SsoGroupForm
@@ -22,7 +23,7 @@ def sso_groups(mapping_id: int | None = None):
     form = SsoGroupForm(obj=row)
     if row is not None and row.office_id is None:
         form.office_id.data = 0
-    form.office_id.choices = choices([(0, _("None"))] + [(o.id, o.name) for o in catalog.offices()])
+    form.office_id.choices = choices([(0, _("None"))] + [(o.id, o.display_name(lang())) for o in catalog.offices()])
     if form.validate_on_submit():
         try:
             sso.save_mapping(current_user, mapping_id, {

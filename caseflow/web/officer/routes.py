@@ -139,7 +139,9 @@ def _search_choices(form) -> None:
     form.status.choices = choices([("", _("Any")), ("open", _("Open"))] +
                                   [(st, STAFF_STATUS_LABELS[st]) for st in workflow.STATUSES])
     form.kind.choices = choices([("", _("Any"))] + [(k, KIND_LABELS[k]) for k in workflow.KINDS])
-    form.category_id.choices = choices([(0, _("Any"))] + [(c.id, c.display_name()) for c in catalog.categories()])
+    language = current_lang()
+    form.category_id.choices = choices([(0, _("Any"))] + [(c.id, c.display_name(language))
+                                                          for c in catalog.categories()])
     form.assignee_id.choices = choices([(0, _("Anyone"))] + [(u.id, u.name) for u in casework.colleagues(current_user)])
 
 
@@ -163,7 +165,8 @@ def _case_page(case_id: int, status: int = 200, **forms):
     forms["assign_form"].assignee_id.choices = choices(
         [(0, _("Me"))] + [(uid, name) for uid, name in routing.officer_names(case.office_id) if uid != current_user.id])
     forms["reroute_form"].office_id.choices = choices(
-        [(0, _("Choose…"))] + [(o.id, o.name) for o in catalog.offices() if o.id != case.office_id])
+        [(0, _("Choose…"))] + [(o.id, o.display_name(current_lang())) for o in catalog.offices()
+                               if o.id != case.office_id])
     timeline = casework.timeline(current_user, case)
     tl = request.args.get("tl", "all") if request.args.get("tl") in TIMELINE_FILTERS else "all"
     shown = [e for e in timeline if e.message is not None] if tl == "messages" else timeline

@@ -13,6 +13,7 @@ from ..charts import bar_chart, line_chart
 from ..helpers import COMPLAINT_FACTOR_LABELS, KIND_LABELS, STATUS_WORDS
 from ..i18n import gettext as _
 from ..i18n import lang
+from ..offices import office_name
 from ..promises import duration
 from . import bp
 from .forms import FreezeForm
@@ -27,18 +28,6 @@ def _readers_only():
 def _month_arg():
     text = request.args.get("month")
     return reports.parse_month(text) if text else reports.previous_month(datetime.now(UTC).date())
-
-
-@bp.context_processor
-def _office_names():
-    return {"office_name": office_name}
-
-
-def office_name(office_id, stored: str) -> str:
-    """An office as the page's language names it: the configured English name on the English page, else the name
-    stored with the figures or the event (a published month keeps the names it was published with)."""
-    office = catalog.office(office_id) if valid_id(office_id) else None
-    return office.display_name(lang()) if office is not None and lang() == "en" else stored
 
 
 def _in_language(rep: dict) -> dict:
