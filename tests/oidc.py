@@ -93,6 +93,11 @@ class Provider:
         self.people[login] = dict(self.people[login], groups=groups)
         requests.post(f"{self.issuer}/__test__/accounts", json=self.people, timeout=5).raise_for_status()
 
+    def set_person(self, login: str, **fields) -> None:
+        """The directory changes: ``login`` is created or changed (e-mail, name, groups, email_verified)."""
+        self.people[login] = dict(self.people.get(login, {}), **fields)
+        requests.post(f"{self.issuer}/__test__/accounts", json=self.people, timeout=5).raise_for_status()
+
     def tamper_next_token(self, **change) -> None:
         requests.post(f"{self.issuer}/__test__/tamper", json=change, timeout=5).raise_for_status()
 

@@ -4,11 +4,12 @@
 //   OP_NODE_MODULES     where npm installed oidc-provider and jose (.ci/node/node_modules)
 //   OP_REDIRECT_URIS    the client's redirect URIs, comma-separated
 //   OP_LOGOUT_URIS      the client's post-logout redirect URIs, comma-separated
-//   OP_ACCOUNTS         JSON: {"<login>": {"email", "name", "groups": [...]}, ...}
+//   OP_ACCOUNTS         JSON: {"<login>": {"email", "name", "groups": [...], "email_verified"}, ...}
+//                       (email_verified: true when left out; null leaves the claim out of the token)
 // Each start makes a new signing key (a new "kid"): restarting on the same port is a key rotation.
 // Test controls (loopback only, never in a real provider):
 //   POST /__test__/accounts  JSON body replaces the accounts (a person removed from a group at the provider)
-//   POST /__test__/tamper    {"aud": "...", "exp_offset": -600}: the next token response's ID token is re-signed
+//   POST /__test__/tamper    {"aud": "...", "exp_offset": -600, "nonce": "..."}: the next token response's ID token is re-signed
 //                            by this provider's own key with that audience / expiry (a token for another client,
 //                            an expired one)
 import http from 'node:http';
@@ -55,7 +56,10 @@ const configuration = {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: person.email, email_verified: true, name: person.name, groups: person.groups };
+        // email_verified as the person says (true when not given; null: the claim is left out, as Entra ID does)
+        const claims = { sub: id, email: person.email, name: person.name, groups: person.groups };
+        if (person.email_verified !== null) claims.email_verified = person.email_verified ?? true;
+        return claims;
       },
     };
   },
@@ -79,6 +83,7 @@ provider.use(async (ctx, next) => {
   if (tamper && ctx.path === '/token' && ctx.body && ctx.body.id_token) {
     const payload = jose.decodeJwt(ctx.body.id_token);
     if (tamper.aud) payload.aud = tamper.aud;
+    if (tamper.nonce) payload.nonce = tamper.nonce;
     if (tamper.exp_offset) {
       const now = Math.floor(Date.now() / 1000);
       payload.exp = now + tamper.exp_offset;
