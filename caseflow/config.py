@@ -131,6 +131,9 @@ def _sign_in_settings(env) -> dict:
             "groups_claim": env.get("OIDC_GROUPS_CLAIM", "groups"),
             "label": env.get("OIDC_LABEL", ""),  # the sign-in button's name of the provider
             "leeway": int(env.get("OIDC_LEEWAY_SECONDS", "60")), "audience": "staff",
+            # on: every address this provider sends is one it has confirmed (Entra ID sends no email_verified);
+            # off (the default): only a token whose email_verified is true binds an existing account by address
+            "trust_email": _bool(env.get("OIDC_TRUST_EMAIL"), default=False),
         }
     return {
         "OIDC_PROVIDERS": providers,

@@ -222,6 +222,10 @@ AUDIT_ACTION = _enum(
     ("sso_create", "skapade vid inloggning", "created at sign-in"),
     ("sso_update", "ändrade efter grupperna hos identitetsleverantören", "changed by the identity provider's groups"),
     ("sso_deactivate", "inaktiverade", "deactivated"),
+    ("sso_unconfirmed", "vägrade koppla en inloggning med obekräftad e-postadress till",
+     "refused to link a sign-in with an unconfirmed e-mail address to"),
+    ("sso_email_taken", "vägrade ge en annan inloggning e-postadressen hos",
+     "refused another sign-in the e-mail address of"),
     ("totp_enrol", "registrerade en app för engångskoder för", "enrolled an authenticator app for"),
     ("break_glass_login", "loggade in med nödinloggning som", "signed in with break-glass access as"),
 )

@@ -17,6 +17,15 @@ discovery from ``<issuer>/.well-known/openid-configuration``. What this module a
   office or active is an audit-log entry (``sso_create``/``sso_update``/``sso_deactivate``). A person no
   mapping lets in and who has no account gets none: nothing is written.
 
+An address is the way an attacker at a careless provider would take over someone's account here, so it binds a
+new subject to an existing account, or names a new one, only when the provider proves it: ``email_verified`` is
+true in the token, or the provider's configuration says every address it sends is confirmed (``trust_email``,
+``OIDC_TRUST_EMAIL``: Entra ID never sends the claim). Off by default. Without that proof, and when the address
+is another account's, the sign-in is refused (``email_unverified``, ``email_taken``) and, when an account holds
+the address, the audit log says so on that account (``sso_unconfirmed``, ``sso_email_taken``). Two first
+sign-ins of one person at once (two tabs, a double click) meet at the database's unique keys: the one that lost
+rolls back and looks again, and finds the account the other made.
+
 Providers are configured by name (``OIDC_PROVIDERS``, built from ``OIDC_*`` environment variables as the
 provider ``staff``); a second one — companies through an e-legitimation broker — is another entry with its own
 ``audience``; only ``staff`` is served today. Nothing here logs a token, a code, a subject or an address.
@@ -27,13 +36,14 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuditLog, Office, SsoGroupMapping, SsoIdentity, User
 from . import accounts, break_glass
 from .authorization import require_administrator, role_needs_office, strongest_grant, strongest_role
 from .errors import InvalidInput, NotFound
-from .unit import commit
+from .unit import commit, rollback
 
 log = logging.getLogger(__name__)
 # Authlib logs the PKCE verifier at debug level: never let that reach a log, whatever the root level.
@@ -47,7 +57,8 @@ class SignInRefused(Exception):
     """Sign-in through the provider did not happen; ``reason`` names why for the page, ``status`` its code."""
 
     STATUS = {"not_configured": 404, "provider_down": 503, "state": 400, "provider_refused": 400,
-              "token": 400, "expired": 400, "audience": 400, "no_access": 403, "inactive": 403}
+              "token": 400, "expired": 400, "audience": 400, "no_access": 403, "inactive": 403,
+              "email_unverified": 403, "email_taken": 409}
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(reason)
@@ -204,52 +215,97 @@ def provider_origins(name: str) -> list[str]:
 
 # -- who the person is here ---------------------------------------------------------------------------------------
 def groups_of(name: str, claims: dict) -> list[str]:
-    """The groups the provider named, from the configured claim (a list, or one string)."""
-    value = claims.get(settings(name).get("groups_claim") or "groups") or []
+    """The groups the provider named, from the configured claim: a list of names (or ids), or one name. Anything
+    else names no group: an object's keys, ``true`` or a nested list are not group names."""
+    value = claims.get(settings(name).get("groups_claim") or "groups")
     if isinstance(value, str):
         value = [value]
-    return sorted({str(g) for g in value if isinstance(g, (str, int)) and str(g)})
+    if not isinstance(value, list):
+        return []
+    return sorted({str(g) for g in value  # no NUL: PostgreSQL refuses it in any query, and no group has one
+                   if (isinstance(g, str) or (isinstance(g, int) and not isinstance(g, bool)))
+                   and str(g) and "\x00" not in str(g)})
+
+
+def email_verified(name: str, claims: dict) -> bool:
+    """Whether the provider proves that the address is the person's: its configuration says all its addresses
+    are (``trust_email``), or this token's ``email_verified`` is true (a JSON true; the string "true" that some
+    providers send counts too, nothing else does)."""
+    if settings(name).get("trust_email"):
+        return True
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def access_for(name: str, groups: list[str]) -> tuple[str, int | None] | None:
     """(role, office id) the active mappings give these groups, or None. Several: the role with the most rights
     wins (services.authorization.strongest_role); among mappings of that role the oldest one's office."""
+    if not groups:
+        return None
     rows = list(db.session.scalars(
         sa.select(SsoGroupMapping).where(SsoGroupMapping.provider == name, SsoGroupMapping.active.is_(True),
-                                         SsoGroupMapping.group.in_(groups or ["\x00"]))
+                                         SsoGroupMapping.group.in_(groups))
         .order_by(SsoGroupMapping.id)))
     return strongest_grant([(r.role, r.office_id) for r in rows])
 
 
 def sign_in(name: str, claims: dict, now: datetime) -> User:
     """Just in time: the user the provider vouches for, created or brought up to date by the mappings; a user
-    whose groups no longer map is deactivated (every session ends) and refused."""
-    subject = str(claims["sub"])[:255]
+    whose groups no longer map is deactivated (every session ends) and refused. Two first sign-ins of the same
+    person at once: the second one's write meets the first one's at a unique key, rolls back and looks again."""
+    try:
+        return _sign_in(name, claims, now)
+    except IntegrityError:
+        rollback()
+        log.info("sso sign-in met another sign-in of the same person at once; looking again (provider %s)", name)
+    return _sign_in(name, claims, now)
+
+
+def _sign_in(name: str, claims: dict, now: datetime) -> User:
+    subject = claims["sub"]
+    subject = str(subject) if isinstance(subject, int) and not isinstance(subject, bool) else subject
+    # OpenID Connect's subject is a string of 255 characters at most: one cut short could become another's
+    if not isinstance(subject, str) or len(subject) > 255 or "\x00" in subject:
+        raise SignInRefused("token", "bad_sub")
     groups = groups_of(name, claims)
     identity = db.session.scalar(sa.select(SsoIdentity).where(SsoIdentity.provider == name,
                                                               SsoIdentity.subject == subject))
-    email = str(claims.get("email") or "").strip().lower()[:254]
+    email = claims.get("email")
+    email = email.strip().lower() if isinstance(email, str) else ""
+    if len(email) > 254 or "\x00" in email:  # never cut short into another account's address
+        email = ""
     if email and email == break_glass.admin_email():
         # the way in when the provider is down or not to be trusted: never bound to, renamed into, or given a
         # mapping's role by the provider (its address there proves nothing here)
         log.info("sso sign-in refused: the provider named the break-glass administrator's address (provider %s)",
                  name)
         raise SignInRefused("no_access", "break_glass")
-    user = identity.user if identity is not None else _user_by_email(email)
     access = access_for(name, groups)
     if access is None:
-        if user is not None and identity is not None:
+        if identity is not None:
             identity.groups, identity.last_sign_in_at = groups, now
             _deactivate(identity, None, now, name)
             commit()
         log.info("sso sign-in refused: no mapping for the groups (provider %s)", name)
         raise SignInRefused("no_access")
+    if not email:
+        raise SignInRefused("token", "no_email")
+    verified = email_verified(name, claims)
+    holder = db.session.scalar(sa.select(User).where(User.email == email))
+    if identity is not None:
+        user = identity.user
+        if holder is not None and holder.id != user.id:  # the provider renamed the person into another's address
+            _audit(None, holder, "sso_email_taken", {}, now, name)
+            commit()
+            log.info("sso sign-in refused: the address is user %s's (provider %s)", holder.id, name)
+            raise SignInRefused("email_taken")
+    else:
+        user = _linkable(name, holder, verified, now)
     if user is not None and not user.active and not (identity is not None and identity.deactivated_by_provider):
         log.info("sso sign-in refused: account deactivated in caseflow (provider %s)", name)
         raise SignInRefused("inactive")  # an administrator's deactivation here outranks the provider
-    if not email:
-        raise SignInRefused("token", "no_email")
-    display = str(claims.get("name") or email)[:120]
+    display = claims.get("name")
+    display = (display.replace("\x00", "").strip() if isinstance(display, str) else "")[:120] or email[:120]
     role, office_id = access
     if user is None:
         user = User(email=email, name=display, role=role, office_id=office_id, active=True, created_at=now,
@@ -259,8 +315,10 @@ def sign_in(name: str, claims: dict, now: datetime) -> User:
         _audit(None, user, "sso_create", {"email": [None, email], "role": [None, role],
                                           "office_id": [None, office_id], "active": [None, True]}, now, name)
     else:
-        changes = _assign(user, {"role": role, "office_id": office_id, "active": True, "name": display,
-                                 "email": email})
+        values = {"role": role, "office_id": office_id, "active": True, "name": display}
+        if verified:  # an address the provider does not confirm is not copied: the account keeps its own
+            values["email"] = email
+        changes = _assign(user, values)
         if set(changes) & {"role", "office_id", "active"}:
             accounts.bump_session_version(user)  # other sessions ran with the old rights
         if changes:
@@ -274,15 +332,27 @@ def sign_in(name: str, claims: dict, now: datetime) -> User:
     return user
 
 
-def _user_by_email(email: str) -> User | None:
-    """A staff account that has never signed in through a provider, with the address the provider vouches for:
-    the person moving from a local password to the organisation's sign-in keeps their history."""
-    if not email:
+def _linkable(name: str, holder: User | None, verified: bool, now: datetime) -> User | None:
+    """For a subject seen the first time: the staff account to bind it to (None: a new one is made), or a
+    refusal. An account is bound by its address only when the provider proves the address and no other subject
+    holds the account — the person moving from a local password to the organisation's sign-in keeps their
+    history; anyone else who merely typed that address at the provider takes nothing over."""
+    if not verified:
+        if holder is not None:
+            _audit(None, holder, "sso_unconfirmed", {}, now, name)
+            commit()
+            log.info("sso sign-in refused: an unconfirmed address, user %s's (provider %s)", holder.id, name)
+        else:
+            log.info("sso sign-in refused: an unconfirmed address (provider %s)", name)
+        raise SignInRefused("email_unverified")
+    if holder is None:
         return None
-    user = db.session.scalar(sa.select(User).where(User.email == email))
-    if user is None or db.session.scalar(sa.select(SsoIdentity.id).where(SsoIdentity.user_id == user.id)):
-        return None  # an account bound to another subject is never taken over by an address
-    return user
+    if db.session.scalar(sa.select(SsoIdentity.id).where(SsoIdentity.user_id == holder.id)) is not None:
+        _audit(None, holder, "sso_email_taken", {}, now, name)  # bound to another subject: never taken over
+        commit()
+        log.info("sso sign-in refused: the address is user %s's (provider %s)", holder.id, name)
+        raise SignInRefused("email_taken")
+    return holder
 
 
 def _assign(user: User, values: dict) -> dict:

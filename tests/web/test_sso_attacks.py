@@ -52,7 +52,7 @@ def test_an_unconfirmed_address_does_not_take_over_the_lead_account_that_has_it(
     (account,) = users()
     assert (account.id, account.role, account.name, account.active) == (lead.id, "lead", "Lena Chef", True)
     assert identities() == []
-    assert audit_actions() == [("sso_refuse_unverified", lead.id)]  # the administrator sees why
+    assert audit_actions() == [("sso_unconfirmed", lead.id)]  # the administrator sees why
     assert "chefen@kommun.test" not in caplog.text and "mallory" not in caplog.text
 
 
@@ -111,7 +111,7 @@ def test_a_changed_address_that_another_account_holds_is_refused_not_taken_over(
     db.session.expire_all()
     assert db.session.get(User, lead.id).email == "chefen@kommun.test"
     assert {u.email for u in users()} == {"alice@kommun.test", "chefen@kommun.test"}
-    assert audit_actions()[-1] == ("sso_refuse_taken", lead.id)
+    assert audit_actions()[-1] == ("sso_email_taken", lead.id)
 
 
 def test_a_new_person_with_the_address_of_an_account_bound_to_another_subject_is_refused(app, mapped, op):
@@ -125,7 +125,8 @@ def test_a_new_person_with_the_address_of_an_account_bound_to_another_subject_is
 
 # -- 2. two first sign-ins of one person at once ----------------------------------------------------------------
 @pytest.mark.parametrize("local_account", [False, True], ids=["new-account", "linking-a-local-account"])
-def test_two_first_sign_ins_of_the_same_person_at_once_make_one_account(app, mapped, make_user, local_account):
+def test_two_first_sign_ins_of_the_same_person_at_once_make_one_account(app, mapped, make_user, local_account,
+                                                                        caplog):
     """Two callbacks for the same new subject, each on its own connection: both look the person up before
     either writes (a barrier at each one's first flush), then both write. One account, one identity, no error."""
     if local_account:
@@ -150,6 +151,7 @@ def test_two_first_sign_ins_of_the_same_person_at_once_make_one_account(app, map
         except Exception as exc:  # reported below
             errors.append(exc)
 
+    caplog.set_level(logging.INFO, logger="caseflow.services.sso")
     sa.event.listen(Session, "before_flush", wait_for_the_other)
     try:
         threads = [threading.Thread(target=race) for _ in range(2)]
@@ -163,6 +165,7 @@ def test_two_first_sign_ins_of_the_same_person_at_once_make_one_account(app, map
     (alice,) = users()
     assert results == [alice.id, alice.id]
     assert [i.user_id for i in identities()] == [alice.id]
+    assert caplog.text.count("looking again") == 1  # they did meet: the second one's write failed and it looked again
 
 
 # -- 3. the redirect dance ----------------------------------------------------------------------------------------
@@ -221,3 +224,40 @@ def test_a_groups_claim_that_is_not_a_list_of_names_gives_no_group(app, mapped, 
 def test_one_group_as_a_string_still_counts(app, mapped):
     claims = {"sub": "alice", "email": "alice@kommun.test", "email_verified": True, "groups": "cf-bygglov-lead"}
     assert sso.sign_in("staff", claims, datetime.now(UTC)).role == "lead"
+
+
+# -- 3c. claims cut short ------------------------------------------------------------------------------------------
+def test_a_subject_longer_than_the_standard_allows_is_refused_not_cut_into_another(app, mapped):
+    """Cut to the column's 255 characters, a second subject with the first one's 255 characters would be the
+    first person here."""
+    first = {"sub": "s" * 255, "email": "alice@kommun.test", "email_verified": True,
+             "groups": ["cf-bygglov-officers"]}
+    alice = sso.sign_in("staff", first, datetime.now(UTC))
+    other = {"sub": "s" * 255 + "-mallory", "email": "mallory@kommun.test", "email_verified": True,
+             "groups": ["cf-bygglov-officers"]}
+    with pytest.raises(sso.SignInRefused) as refusal:
+        sso.sign_in("staff", other, datetime.now(UTC))
+    assert refusal.value.reason == "token"
+    assert [u.id for u in users()] == [alice.id] and users()[0].email == "alice@kommun.test"
+
+
+@pytest.mark.parametrize("claims", [
+    {"groups": []}, {"groups": None}, {},  # no group at all: a clean refusal, not a 500 on PostgreSQL
+    {"groups": ["cf-bygglov-officers\x00"]},
+], ids=["empty", "null", "absent", "nul-in-a-group"])
+def test_a_token_without_a_usable_group_is_refused_cleanly_on_every_database(app, mapped, claims):
+    claims = dict({"sub": "alice", "email": "alice@kommun.test", "email_verified": True}, **claims)
+    with pytest.raises(sso.SignInRefused) as refusal:
+        sso.sign_in("staff", claims, datetime.now(UTC))
+    assert refusal.value.reason == "no_access" and users() == []
+
+
+@pytest.mark.parametrize("change", [{"email": "alice\x00@kommun.test"}, {"sub": "alice\x00"}, {"sub": True},
+                                    {"email": ["alice@kommun.test"]}],
+                         ids=["nul-in-the-address", "nul-in-the-subject", "true-as-subject", "a-list-as-address"])
+def test_a_malformed_subject_or_address_is_refused_cleanly_on_every_database(app, mapped, change):
+    claims = dict({"sub": "alice", "email": "alice@kommun.test", "email_verified": True,
+                   "groups": ["cf-bygglov-officers"]}, **change)
+    with pytest.raises(sso.SignInRefused) as refusal:
+        sso.sign_in("staff", claims, datetime.now(UTC))
+    assert refusal.value.reason == "token" and users() == []

@@ -40,6 +40,11 @@ REFUSALS = {
                     "Ask your manager or the IT service desk to add you to the right group."),
     "inactive": _l("Your caseflow account has been deactivated by an administrator here. Ask them whether you "
                    "should have access."),
+    "email_unverified": _l("Your identity provider has not confirmed your e-mail address, so caseflow cannot "
+                           "tell which account is yours. Nobody was signed in and nothing was changed. Ask the IT "
+                           "service desk to confirm the address at the provider."),
+    "email_taken": _l("Your identity provider gives an e-mail address that another caseflow user already has, "
+                      "so nobody was signed in and nothing was changed. Ask a caseflow administrator."),
 }
 # A sign-in that ran out is taken through the provider again at once on these pages (a GET only: a form sent
 # after the lifetime is refused and the person signs in again).
