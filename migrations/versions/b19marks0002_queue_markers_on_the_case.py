@@ -15,23 +15,20 @@ down_revision = 'b19appeal0001'
 branch_labels = None
 depends_on = None
 
-# The values services.events.record keeps on a live case, read back from what it recorded. Only cases with such an
-# event are touched.
-BACKFILL = [
-    """UPDATE "case" SET last_company_message_at = (
-         SELECT max(e.at) FROM case_event e WHERE e.case_id = "case".id AND e.kind = 'company_message')
-       WHERE id IN (SELECT case_id FROM case_event WHERE kind = 'company_message')""",
-    """UPDATE "case" SET last_company_file_at = (
-         SELECT max(a.uploaded_at) FROM attachment a WHERE a.case_id = "case".id AND a.uploader_kind = 'company')
-       WHERE id IN (SELECT case_id FROM attachment WHERE uploader_kind = 'company')""",
-    """UPDATE "case" SET
-         last_assigned_at = (SELECT e.at FROM case_event e WHERE e.case_id = "case".id AND e.kind = 'assigned'
-                             ORDER BY e.at DESC, e.id DESC LIMIT 1),
-         last_assigned_by_id = (SELECT e.actor_user_id FROM case_event e
-                                WHERE e.case_id = "case".id AND e.kind = 'assigned'
-                                ORDER BY e.at DESC, e.id DESC LIMIT 1)
-       WHERE id IN (SELECT case_id FROM case_event WHERE kind = 'assigned')""",
-]
+# The values services.events.record keeps on a live case, read back from what it recorded, in one pass over the
+# cases that have such an event (each case row is rewritten once).
+_LAST_ASSIGNED = """(SELECT e.{column} FROM case_event e WHERE e.case_id = "case".id AND e.kind = 'assigned'
+                     ORDER BY e.at DESC, e.id DESC LIMIT 1)"""
+BACKFILL = [f"""
+UPDATE "case" SET
+  last_company_message_at = (SELECT max(e.at) FROM case_event e
+                             WHERE e.case_id = "case".id AND e.kind = 'company_message'),
+  last_company_file_at = (SELECT max(a.uploaded_at) FROM attachment a
+                          WHERE a.case_id = "case".id AND a.uploader_kind = 'company'),
+  last_assigned_at = {_LAST_ASSIGNED.format(column="at")},
+  last_assigned_by_id = {_LAST_ASSIGNED.format(column="actor_user_id")}
+WHERE id IN (SELECT case_id FROM case_event WHERE kind IN ('company_message', 'assigned'))
+"""]
 
 
 def backfill(conn) -> None:
