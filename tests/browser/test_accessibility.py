@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from selenium.webdriver.common.by import By
 
-from caseflow.services import casework
+from caseflow.extensions import db
+from caseflow.models import Case, CompanyAccount
+from caseflow.services import casework, company_access
 from tests.browser.conftest import ARTIFACTS
+from tests.conftest import PASSWORD
 
 WIDTHS = {"phone": 320, "desktop": 1280}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -56,6 +59,29 @@ def pages(live_server, submit, make_user, offices):
         d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         WebDriverWait(d, 10).until(ec.presence_of_element_located((By.ID, "error-summary")))
 
+    # a company's own pages, signed in: an account with a grant to the company of a case, and an invitation sent
+    now = datetime.now(UTC)
+    account = CompanyAccount(email="vd@kanalkafeet.se", name="Vera Direktör", verified_at=now)
+    account.set_password(PASSWORD)
+    db.session.add(account)
+    db.session.commit()
+    filed = submit(org_number="5566778899", contact_email="vd@kanalkafeet.se")
+    company_id = db.session.get(Case, filed.case_id).company_id
+    company_access.staff_grant(make_user("lead", offices["samhallsbyggnad"]), company_id, account.email,
+                               "Ringde bolagets växel och fick det bekräftat.", now)
+    company_access.invite(account, company_id, "ekonomi@kanalkafeet.se", now)
+
+    def signed_in(path, shows):
+        def go(d):
+            d.get(live_server + path)
+            if "/account/login" in d.current_url:
+                d.find_element(By.NAME, "email").send_keys(account.email)
+                d.find_element(By.NAME, "password").send_keys(PASSWORD)
+                d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+                d.get(live_server + path)
+            wait_for(d, By.ID, shows)  # the page itself, not the login form
+        return go
+
     return [
         ("start", lambda d: d.get(live_server + "/")),
         ("submit", lambda d: d.get(live_server + "/submit")),
@@ -68,6 +94,8 @@ def pages(live_server, submit, make_user, offices):
         ("account-reset", lambda d: d.get(live_server + "/account/reset")),
         ("staff-login", lambda d: d.get(live_server + "/staff/login")),
         ("not-found", lambda d: d.get(live_server + "/track/" + "0" * 48)),
+        ("account-home", signed_in("/account/", "comp-h")),  # signed in from here on
+        ("account-company", signed_in(f"/account/companies/{company_id}", "invitations-h")),
     ]
 
 
