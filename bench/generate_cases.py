@@ -37,7 +37,8 @@ def recreate_database(url: str) -> None:
 
 def migration(pattern: str):
     """The migration whose file name matches ``pattern``: its backfill is the one definition of the values it
-    fills (``*_case_event_hours_*``: the working hours events end; ``*_queue_markers_*``: the queue's markers)."""
+    fills (``*_case_event_hours_*``: the working hours events end; ``*_queue_markers_*``: the queue's markers;
+    ``*_next_due_unit_*``: the unit of each open case's nearest clock)."""
     import importlib.util
     from pathlib import Path
 
@@ -221,6 +222,7 @@ def main() -> None:
         with db.engine.begin() as conn:  # the working hours the events end and the queue's markers, as the
             migration("*_case_event_hours_*.py").backfill(conn)  # migrations compute them
             migration("*_queue_markers_*.py").backfill(conn)
+            migration("*_next_due_unit_*.py").backfill(conn)  # the unit of each open case's nearest clock
             conn.execute(sa.text("ANALYZE"))
         print(f"generated {n} cases in {time.perf_counter() - t0:.1f} s")
         db.engine.dispose()

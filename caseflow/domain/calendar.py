@@ -165,6 +165,16 @@ class BusinessCalendar:
         j = bisect_left(self._cnt, target)
         return self._interval(date.fromordinal(self._cum_base[0] + j - 1))[1]
 
+    def working_days_after(self, a: date, b: date) -> int:
+        """The working days d with a < d <= b (0 when b <= a): what ``add_working_days`` counts from a's day,
+        so the working days from a day of receipt to the due day of an N-working-day clock are N."""
+        if b <= a:
+            return 0
+        lo, hi = a.toordinal() + 1, b.toordinal()
+        self._ensure(lo, hi + 1)
+        base = self._cum_base[0]
+        return self._cnt[hi + 1 - base] - self._cnt[lo - base]
+
     def end_of_local_day(self, d: date) -> datetime:
         return datetime.combine(d, END_OF_DAY, tzinfo=self.tz).astimezone(UTC)
 

@@ -11,9 +11,10 @@ fraction itself.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 from . import figures as registry
 
@@ -80,6 +81,22 @@ def by_unit(unit: str, v, language: str) -> str:
 def value(key: str, v, language: str) -> str:
     """A value of figure ``key`` (an unknown key raises)."""
     return by_unit(registry.figure(key).unit, v, language)
+
+
+# perf: with the queue's other shortcuts, a queue page takes 19.99 / 21.22 ms of CPU, 33.02 / 36.69 ms without
+# them (bench/README.md, issue 22)
+@lru_cache(maxsize=8)
+def _number_symbols(language: str) -> tuple[str, str]:
+    return get_decimal_symbol(language), get_group_symbol(language)
+
+
+def tenths(value: float, language: str) -> str:
+    """A non-negative number rounded to one decimal, written as Babel's ``format_decimal`` writes it in the
+    language ("1 234,5", "2,5", "12" in Swedish), from the locale's symbols: a queue page writes a hundred (its
+    time left, ``web.helpers.due_state``)."""
+    decimal, group = _number_symbols(language)
+    whole, tenth = divmod(round(round(value, 1) * 10), 10)
+    return f"{whole:,}".replace(",", group) + (f"{decimal}{tenth}" if tenth else "")
 
 
 def csv_value(unit: str, v, language: str) -> str:

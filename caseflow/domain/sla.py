@@ -181,6 +181,47 @@ def breach_instant(cal: BusinessCalendar, spec: ClockSpec, due: datetime) -> dat
     return cal.instant_at(cal.position(due) + 1) - timedelta(microseconds=1)
 
 
+@dataclass(frozen=True)
+class Remaining:
+    """How far a running clock is from its due instant, counted in the clock's own unit (docs/domain.md "Time left
+    and time late"). ``late``: past the breach instant. ``working``: a working-hour clock's working time left (or
+    late). ``days``: a working-day clock's working days, a week clock's calendar days, left to the due day (0: the
+    due day is today) or, late, started since the breach. ``reached``: at or past the due instant but not yet
+    breached (a working-time clock due at 17:00, in the evening or over the weekend)."""
+
+    unit: str
+    late: bool
+    working: timedelta = timedelta(0)
+    days: int = 0
+    reached: bool = False
+
+
+def remaining(cal: BusinessCalendar, unit: str, due: datetime, now: datetime,
+              breach: datetime | None = None) -> Remaining:
+    """Time left to ``due``, or late past the breach instant, as the clock counts it:
+
+    - working hours: the working time between now and the due (late: between the due and now);
+    - working days: the working days after today up to the due's day, as ``add_working_days`` counts them (2 on
+      the day of receipt of a 2-working-day clock, 0 on its due day); late: the working days started since the
+      breach instant (1 on the first working morning after a due at 17:00);
+    - calendar weeks: the calendar days from today to the deadline day (70 on the day a 10-week clock starts);
+      late: the days since the deadline day (1 on the day after it).
+    Days are local (Stockholm) dates. ``breach`` None: computed from the due (``breach_instant``)."""
+    breach = breach or breach_instant(cal, ClockSpec(unit, 0), due)
+    late = now > breach
+    if unit == CALENDAR_WEEKS or unit == WORKING_DAYS:
+        today = cal.local_date(now)
+        if unit == CALENDAR_WEEKS:
+            days = (today - cal.local_date(due)).days if late else (cal.local_date(due) - today).days
+        elif late:
+            days = cal.working_days_after(cal.local_date(breach) - DAY, today)
+        else:
+            days = cal.working_days_after(today, cal.local_date(due))
+        return Remaining(unit, late, days=max(days, 1) if late else days, reached=not late and now >= due)
+    working = cal.working_time_between(due, now) if late else cal.working_time_between(now, due)
+    return Remaining(unit, late, working=working, reached=not late and now >= due)
+
+
 # -- PBL (plan- och bygglagen) -------------------------------------------------------------------------------
 COMPLETION_WINDOW_DAYS = 21  # PBL 9:27: a completion requested within 3 weeks moves the start
 

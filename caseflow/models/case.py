@@ -75,6 +75,8 @@ class Case(db.Model):
     # When the clock with the nearest due instant turns at risk (queue filter "at risk").
     next_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "overdue" from here on, not from due
+    # The unit of the clock with the nearest due instant (domain.sla.UNITS): the queue states its time in it.
+    next_due_unit: Mapped[str | None] = mapped_column(sa.String(20))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_text: Mapped[str | None] = mapped_column(sa.Text)
     # PBL 12:8a: share of the fee to reduce (0..1) when a statutory deadline was missed, set at decision.

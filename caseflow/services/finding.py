@@ -37,7 +37,8 @@ class QueueFilter:
 _QUEUE_COLUMNS = (
     load_only(Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject, Case.company_name,
               Case.company_id, Case.category_id, Case.assignee_id, Case.office_id, Case.next_due_at,
-              Case.next_warn_at, Case.next_breach_at, Case.created_at, Case.channel, Case.contact_failing_at),
+              Case.next_warn_at, Case.next_breach_at, Case.next_due_unit, Case.created_at, Case.channel,
+              Case.contact_failing_at),
     joinedload(Case.company).load_only(Company.id, Company.org_number, Company.is_personal),
     joinedload(Case.assignee).load_only(User.id, User.name),  # categories: from services.snapshot
 )
@@ -91,8 +92,8 @@ _QUEUE_SHAPES = {
     "cases": lambda: sa.select(Case).options(*_QUEUE_COLUMNS),
     "rows": lambda: sa.select(
         Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject, Case.company_name,
-        Case.category_id, Case.next_due_at, Case.next_warn_at, Case.next_breach_at, Case.created_at,
-        Case.company_id, Case.channel, Case.contact_failing_at, Company.org_number,
+        Case.category_id, Case.next_due_at, Case.next_warn_at, Case.next_breach_at, Case.next_due_unit,
+        Case.created_at, Case.company_id, Case.channel, Case.contact_failing_at, Company.org_number,
         Company.is_personal, User.name.label("assignee_name"),
     ).outerjoin(Company, Company.id == Case.company_id).outerjoin(User, User.id == Case.assignee_id),
 }

@@ -156,14 +156,17 @@ def clocks_of(case: Case) -> list[SlaClock]:
 
 
 def refresh_case(case: Case, clocks: list[SlaClock] | None = None) -> None:
-    """Denormalise the nearest due instant (and its warning and breach instants) of running clocks onto the
-    case. The breach instant grows with the due instant, so the nearest due has the nearest breach."""
+    """Denormalise the nearest due instant (and its warning and breach instants and its clock's unit) of running
+    clocks onto the case. The breach instant grows with the due instant, so the nearest due has the nearest breach.
+    Of clocks due at the same instant the first (by id) is the nearest, as the migration that added
+    ``next_due_unit`` reads it back."""
     clocks = clocks_of(case) if clocks is None else clocks
     running = [c for c in clocks if c.stopped_at is None and c.due_at is not None]
     nearest = min(running, key=lambda c: c.due_at, default=None)
     case.next_due_at = nearest.due_at if nearest else None
     case.next_warn_at = nearest.warn_at if nearest else None
     case.next_breach_at = nearest.breach_at if nearest else None
+    case.next_due_unit = nearest.unit if nearest else None
     fr = next((c for c in clocks if c.name == FIRST_RESPONSE), None)
     case.first_response_due_at = fr.due_at if fr else None
 

@@ -3,7 +3,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseflow.web.helpers import tenths
+from caseflow.domain.numbers import tenths
 
 
 @given(st.floats(min_value=0, max_value=10_000_000, allow_nan=False), st.sampled_from(["sv", "en"]))
