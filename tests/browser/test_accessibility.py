@@ -178,9 +178,9 @@ def page_width_fits(browser) -> bool:
 
 def test_an_officer_works_a_case_on_a_phone_and_nothing_is_wider_than_the_screen(browser, live_server, submit,
                                                                                     offices, make_user):
-    """Queue and case page at 320 px: the queue's table scrolls inside its own box, the page itself never does
-    (a file input once made the case page 9 px too wide), and a clock's state stays inside its card ("Stoppad
-    2026-09-12 14:42", "Försenat 434,3 arbetstimmar" ran over its right edge)."""
+    """Queue and case page at 320 px: the queue's rows are cards (test_officer_keyboard.py checks what they show),
+    the page never scrolls sideways (a file input once made the case page 9 px too wide), and a clock's state
+    stays inside its card ("Stoppad 2026-09-12 14:42", "Försenat 434,3 arbetstimmar" ran over its right edge)."""
     receipt = submit()
     officer = make_user("officer", offices["samhallsbyggnad"])
     casework.reply(officer, receipt.case_id, "Vi tittar på det.", datetime.now(UTC))  # a stopped clock

@@ -85,6 +85,27 @@ def working_day(submit, make_user, offices):
     return officer, boss, answered
 
 
+def _queue_rows_fit_the_phone(browser):
+    """At 320 px every row of the queue is a card: its reference, subject and claim button (an unassigned case's)
+    lie inside the screen, and neither the page nor the table's box scrolls sideways."""
+    seen = browser.execute_script("""
+        const width = document.documentElement.clientWidth, box = document.querySelector('.table-scroll');
+        const inside = e => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.left >= 0 && r.right <= width;
+        };
+        return {width, scrolls: box.scrollWidth > box.clientWidth || window.scrollX !== 0,
+                rows: [...document.querySelectorAll('table.queue tbody tr')].map(tr => ({
+                    reference: inside(tr.querySelector('a[id^=ref-]')), subject: inside(tr.cells[3]),
+                    claim: tr.querySelector('button[id^=claim-]') && inside(tr.querySelector('button[id^=claim-]'))}))};
+    """)
+    assert seen["width"] <= 320 and not seen["scrolls"], seen
+    first = seen["rows"][0]
+    assert first["reference"] and first["subject"], seen
+    assert all(r["reference"] and r["subject"] and r["claim"] in (True, None) for r in seen["rows"]), seen
+    assert any(r["claim"] for r in seen["rows"]), seen  # unassigned cases are there to claim
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_officers_and_admins_pages_have_no_wcag_violations(browser, axe_source, live_server, working_day, lang):
     officer, boss, answered = working_day
@@ -106,6 +127,8 @@ def test_the_officers_and_admins_pages_have_no_wcag_violations(browser, axe_sour
     _login(browser, live_server, officer, lang)
     for width in WIDTHS.values():  # the queue first: opening the case clears its marker
         check("queue", "/staff/", width)
+        if width == WIDTHS["phone"]:
+            _queue_rows_fit_the_phone(browser)
     assert "row-changed" in browser.page_source
     for width in WIDTHS.values():
         check("case", f"/staff/cases/{answered.case_id}", width)
