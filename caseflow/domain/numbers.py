@@ -83,8 +83,8 @@ def value(key: str, v, language: str) -> str:
     return by_unit(registry.figure(key).unit, v, language)
 
 
-# perf: with the queue's other shortcuts, a queue page takes 19.99 / 21.22 ms of CPU, 33.02 / 36.69 ms without
-# them (bench/README.md, issue 22)
+# perf: with the queue's link prefix and local_dt's strftime, a queue page takes 48.47 M instructions, 64.25 M
+# without them (bench/README.md, issue 22)
 @lru_cache(maxsize=8)
 def _number_symbols(language: str) -> tuple[str, str]:
     return get_decimal_symbol(language), get_group_symbol(language)

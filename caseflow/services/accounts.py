@@ -106,6 +106,7 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
 # "s:<id>:<version>"), and is honoured only while the version is unchanged. Bumping the version ends every
 # session of that account at once, including any remember-me cookie, which carries the same id.
 _SESSION_KINDS = {"s": User, "c": CompanyAccount}
+# perf: every request: built once, as in casework (bench/README.md, issue 22: 38.04 M, 41.02 M)
 _BY_ID = {kind: sa.select(model).where(model.id == sa.bindparam("id")) for kind, model in _SESSION_KINDS.items()}
 
 

@@ -37,7 +37,8 @@ def decide(kind: str, category: snapshot.CategoryInfo | None, subject: str, desc
                          category.default_office_id if category else None)
 
 
-# Who works an office's cases: its active officers and leads. Statements built once (their cache keys kept).
+# Who works an office's cases: its active officers and leads.
+# perf: built once, as the case page's statements in casework (bench/README.md, issue 22: 38.04 M, 41.02 M)
 _OF_OFFICE = (User.office_id == sa.bindparam("office_id"), case_holders(), User.active.is_(True))
 _OFFICERS = sa.select(User).where(*_OF_OFFICE).order_by(User.id)
 _OFFICER_NAMES = sa.select(User.id, User.name).where(*_OF_OFFICE).order_by(User.id)

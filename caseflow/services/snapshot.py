@@ -146,7 +146,8 @@ def _load(generation: int | None) -> Snapshot:
     return Snapshot(generation, categories, offices, rules, entry, policies, cal, canned)
 
 
-_GENERATION = sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1)  # every request: built once
+# perf: every request: built once, as in casework and intake (bench/README.md, issue 22: 41.02 M, 16.00 M)
+_GENERATION = sa.select(ConfigGeneration.value).where(ConfigGeneration.id == 1)
 
 
 def current() -> Snapshot:

@@ -74,7 +74,7 @@ def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz=None) -> 
     """An instant shown in Europe/Stockholm (stored in UTC). ``tz``: the zone, when the caller has it already."""
     if value is None:
         return ""
-    if fmt == "yyyy-MM-dd HH:mm":  # numeric, the same in every language: no need for Babel's formatter
+    if fmt == "yyyy-MM-dd HH:mm":  # perf: numeric, no need for Babel's formatter (64.25 M, bench/README.md)
         return value.astimezone(tz or get_timezone()).strftime("%Y-%m-%d %H:%M")
     return format_datetime(value, fmt)
 
@@ -145,7 +145,8 @@ def queue_view_rows(cases, now: datetime) -> list[QueueRow]:
     from ..services import snapshot
 
     language, snap, cal, tz = lang(), snapshot.current(), sla_calendar(), get_timezone()  # once, not per row
-    href = url_for("officer.case", case_id=0).removesuffix("0")  # the case link, built once: ".../cases/" + id
+    # perf: the case link built once, ".../cases/" + id (with tenths, 48.47 M, 64.25 M: bench/README.md)
+    href = url_for("officer.case", case_id=0).removesuffix("0")
     rows = []
     for c in cases:
         category = snap.category(c.category_id)
@@ -196,54 +197,20 @@ def _fmt_hours(td: timedelta, language: str) -> str:
     return _once(_WORKING_HOURS, language) % {"n": numbers.tenths(hours, language)}
 
 
-_REQUIRED, _ERROR = _l("required"), _l("Error:")
-_FIELD_OPEN = Markup('<div class="field">\n    <label for="')
-_FIELD_ERROR_OPEN = Markup('<div class="field field-error">\n    <label for="')
-
-
-def render_field(f, type=None, autocomplete=None, rows=None, hint=None, inputmode=None) -> Markup:  # noqa: A002
-    """A form field with its label, hint and first error tied to it by aria-describedby (the ``field`` macro of
-    _macros.html). Written in Python: a case page has sixteen of them, and a Jinja macro costs ten times more."""
-    language = lang()
-    hint_text = hint or f.description
-    described = []
-    if hint_text:
-        described.append(f"{f.id}-hint")
-    if f.errors:
-        described.append(f"{f.id}-error")
-    attrs = {}
-    if described:
-        attrs["aria-describedby"] = " ".join(described)
-    if f.errors:
-        attrs["aria-invalid"] = "true"
-    for name, value in (("autocomplete", autocomplete), ("inputmode", inputmode), ("rows", rows), ("type", type)):
-        if value:
-            attrs[name] = value
-    # Markup("").join escapes every piece that is not Markup already (texts, ids, errors); the literals are Markup.
-    label = [_FIELD_ERROR_OPEN if f.errors else _FIELD_OPEN, f.id, Markup('">'), f.label.text]
-    if f.flags.required:
-        label += [Markup(' <span class="req">('), _once(_REQUIRED, language), Markup(")</span>")]
-    parts = [*label, Markup("</label>\n")]
-    if hint_text:
-        parts += [Markup('    <p class="hint" id="'), f.id, Markup('-hint">'), hint_text, Markup("</p>\n")]
-    if f.errors:
-        parts += [Markup('    <p class="error-text" id="'), f.id, Markup('-error"><span class="visually-hidden">'),
-                  _once(_ERROR, language), Markup("</span> "), f.errors[0], Markup("</p>\n")]
-    parts += [Markup("    "), widget_html(f, attrs, language), Markup("\n  </div>")]
-    return Markup("").join(parts)
-
-
-# The widget HTML of a field that carries nothing from a request (no form data, no errors) depends only on the
-# field's kind, id, name, attributes, value and choices and on the language: the same on every case page, so it
-# is built once per process. A field with posted data is never kept (nothing a user typed stays in memory).
+# perf: a case page takes 38.04 M instructions with it, 49.71 M without it (bench/README.md, issue 22: each one on its
+# own). The widget HTML of a field that carries nothing from a request (no form data, no errors) depends only on
+# the field's kind, id, name, attributes, value and choices and on the language: the same on every case page, so
+# it is built once per process. A field with posted data is never kept (nothing a user typed stays in memory).
 _widgets: dict = {}
 _WIDGETS_MAX = 4096
 
 
-def widget_html(f, attrs: dict, language: str) -> Markup:
-    """``f(**attrs)``, WTForms' own rendering, reused while the inputs are the same."""
+def widget_html(f, attrs: dict, language: str | None = None) -> Markup:
+    """``f(**attrs)``, WTForms' own rendering (the ``field`` macro of _macros.html), reused while the inputs are
+    the same."""
     if f.raw_data is not None or f.errors or f.type == "CSRFTokenField":
         return f(**attrs)
+    language = language or lang()
     choices = getattr(f, "choices", None)
     key = (type(f), type(f.widget), repr(vars(f.widget)), f.id, f.name, language, tuple(attrs.items()),
            tuple(sorted(f.render_kw.items())) if f.render_kw else (), tuple(sorted(vars(f.flags).items())),
@@ -282,7 +249,7 @@ def register(app: Flask) -> None:
         EVENT_LABELS=Labels(EVENT_LABELS), ACTOR_LABELS=Labels(ACTOR_LABELS), CLOCK_LABELS=Labels(CLOCK_LABELS),
         UNIT_LABELS=Labels(UNIT_LABELS), clock_view=clock_view, fl12_due=fl12_due, LINK_LABELS=Labels(LINK_LABELS),
         NKI_GRADES=Labels(NKI_GRADES), STATUS_WORDS=Labels(STATUS_WORDS),
-        current_lang=lang, due_state=due_state, queue_view_rows=queue_view_rows, render_field=render_field,
+        current_lang=lang, due_state=due_state, queue_view_rows=queue_view_rows, widget_html=widget_html,
         hidden_csrf=hidden_csrf, MAIL_OUTCOME_LABELS=Labels(MAIL_OUTCOME_LABELS), CHANNEL_LABELS=Labels(CHANNEL_LABELS),
         ROLE_LABELS=Labels(ROLE_LABELS), LEGAL_FORM_LABELS=Labels(LEGAL_FORM_LABELS),
         SCOPE_LABELS=Labels(SCOPE_LABELS), OUTBOX_STATUS_LABELS=Labels(OUTBOX_STATUS_LABELS),
