@@ -77,7 +77,7 @@ def main() -> None:
             return out, r.text
 
         queue, html = timed("/staff/")
-        rows = html.count('<tr class="row-')
+        rows = len(re.findall(r'<tr [^>]*class="row-', html))
         case_id = re.search(r'href="/staff/cases/(\d+)"', html).group(1)
         case, _ = timed(f"/staff/cases/{case_id}")
         print(f"queue (first page, {rows} rows): p50 {statistics.median(queue):.1f} ms, p90 {pct(queue, .9):.1f} ms")
