@@ -23,6 +23,7 @@ class CaseSequence(db.Model):
 
 
 _OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in workflow.OPEN_STATUSES))  # the queue's predicate
+_UNASSIGNED_ANSWERED = f"{_OPEN} AND assignee_id IS NULL AND last_company_message_at IS NOT NULL"
 
 
 class Case(db.Model):
@@ -33,6 +34,12 @@ class Case(db.Model):
         # ... and its first page read straight off an index in that order (no sort of the office's open cases).
         sa.Index("ix_case_open_due", "office_id", "next_due_at", "created_at", "id",
                  postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN)),
+        # The queue's changed cases (services.finding): an officer's own open cases, and the unassigned ones a
+        # company has written on, each in due order.
+        sa.Index("ix_case_open_assignee", "assignee_id", "next_due_at", "created_at", "id",
+                 postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN)),
+        sa.Index("ix_case_open_unassigned_answered", "office_id", "next_due_at", "created_at", "id",
+                 postgresql_where=sa.text(_UNASSIGNED_ANSWERED), sqlite_where=sa.text(_UNASSIGNED_ANSWERED)),
         # Search and keyset pagination: newest first within an office.
         sa.Index("ix_case_office_created", "office_id", "created_at", "id"),
         # A month's backlog candidates: not closed (or closed after the month) AND received before its end, both

@@ -82,20 +82,17 @@ def _markers():
     reassigned = sa.and_(mine, Case.last_assigned_at > seen, sa.or_(
         Case.last_assigned_by_id.is_(None), Case.last_assigned_by_id != sa.bindparam("user_id")))
     flags = {"answered": answered, "new_file": new_file, "reassigned": reassigned}
-    # perf: "concerned" outside as well (each flag implies it), so the first arm drops a colleague's case before it
-    # looks up the user's last view of it: 6,598 -> 4,222 buffers read at a million (bench/README.md, "Queue
-    # markers on the case")
-    return flags, sa.and_(concerned, sa.or_(*flags.values()))
+    return flags, sa.or_(*flags.values())
 
 
 _QUEUE_SHAPES = {
     "cases": lambda: sa.select(Case).options(*_QUEUE_COLUMNS),
+    # the case's own columns: _rows_statement joins the company and the assignee to the page's rows only
     "rows": lambda: sa.select(
         Case.id, Case.reference, Case.kind, Case.priority, Case.status, Case.subject, Case.company_name,
         Case.category_id, Case.next_due_at, Case.next_warn_at, Case.next_breach_at, Case.next_due_unit,
-        Case.created_at, Case.company_id, Case.channel, Case.contact_failing_at, Company.org_number,
-        Company.is_personal, User.name.label("assignee_name"),
-    ).outerjoin(Company, Company.id == Case.company_id).outerjoin(User, User.id == Case.assignee_id),
+        Case.created_at, Case.company_id, Case.assignee_id, Case.channel, Case.contact_failing_at,
+    ),
 }
 _queue_statements: dict = {}
 
@@ -149,15 +146,28 @@ def _scoped(q: sa.Select, everything: bool, filt: QueueFilter) -> sa.Select:
 
 
 def _rows_statement(q: sa.Select) -> sa.Select:
-    """``queue_rows``' statement: three arms, each a range of its own (the changed cases of the user; the
-    running clocks by due instant, ix_case_open_due; the cases without one by receipt, the same index's NULL
-    range), each at most ``row_limit`` rows, then ordered together and cut to ``row_limit``."""
+    """``queue_rows``' statement: four arms, each a range of its own (the changed cases: the user's own, and the
+    unassigned ones a company wrote on; the running clocks by due instant, ix_case_open_due; the cases without one
+    by receipt, the same index's NULL range), each at most ``row_limit`` rows, then ordered together and cut to
+    ``row_limit``. A changed case is the user's or unassigned (``_markers``), and an unassigned one is changed only
+    by a company's message or file, so the first two arms hold every changed case."""
     flags, changed = _markers()
     q = q.outerjoin(CaseView, sa.and_(CaseView.case_id == Case.id, CaseView.user_id == sa.bindparam("user_id")))
     q = q.add_columns(*(sa.case((f, 1), else_=0).label(name) for name, f in flags.items()))
     limit = sa.bindparam("row_limit", type_=sa.Integer)
+    by_due = (Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id)
+    # perf: the markers' OR tested as one value, so PostgreSQL does not try each of its branches against every index
+    # of the case table while planning: 6-11 ms of planning -> 2.0-2.6 ms at a million (bench/README.md, "Queue
+    # markers on the case")
+    changed_test = sa.case((changed, 1), else_=0) == 1
     arms = [
-        q.where(changed).order_by(Case.next_due_at.asc().nulls_last(), Case.created_at, Case.id).limit(limit),
+        # perf: the changed cases in two index ranges, the user's own (ix_case_open_assignee) and the unassigned
+        # ones a company wrote on (ix_case_open_unassigned_answered), not the office's open cases read until 100
+        # have changed: 7.6-13 ms -> 0.07 ms for an officer with no cases, 2.6 ms for one with 429, at a million
+        # (bench/README.md, "Queue markers on the case")
+        q.where(changed_test, Case.assignee_id == sa.bindparam("user_id")).order_by(*by_due).limit(limit),
+        q.where(changed_test, Case.assignee_id.is_(None), Case.last_company_message_at.is_not(None))
+        .order_by(*by_due).limit(limit),
         # perf: no "next_due_at IS NOT NULL" (the NULL rows it lets in come last and the UNION drops them as
         # duplicates of the third arm's): with it, PostgreSQL misjudged the office's rows and read and sorted all of
         # them, 28 ms at a million; without, the index range of the old queue, 0.67 ms (bench/README.md, "After
@@ -170,8 +180,14 @@ def _rows_statement(q: sa.Select) -> sa.Select:
     ]
     both = sa.union(*(sa.select(arm.subquery()) for arm in arms)).subquery("queue")
     changed_first = sa.case((sa.or_(*(both.c[name] == 1 for name in flags)), 0), else_=1)
-    return (sa.select(both, (1 - changed_first).label("changed"))
-            .order_by(changed_first, sa.func.coalesce(both.c.next_due_at, both.c.created_at), both.c.id).limit(limit))
+    page = (sa.select(both, (1 - changed_first).label("changed"))
+            .order_by(changed_first, sa.func.coalesce(both.c.next_due_at, both.c.created_at), both.c.id)
+            .limit(limit).subquery("page"))
+    # perf: the company and the assignee joined once, to the page's 100 rows instead of up to 400 in the arms:
+    # planning 9-17 ms -> 6-11 ms at a million (bench/README.md, "Queue markers on the case")
+    return (sa.select(page, Company.org_number, Company.is_personal, User.name.label("assignee_name"))
+            .outerjoin(Company, Company.id == page.c.company_id).outerjoin(User, User.id == page.c.assignee_id)
+            .order_by(page.c.changed.desc(), sa.func.coalesce(page.c.next_due_at, page.c.created_at), page.c.id))
 
 
 @dataclass

@@ -210,3 +210,19 @@ def test_closing_after_a_decision_does_not_ask_for_the_outcome_again(client, mak
     db.session.refresh(case)
     assert case.status == "closed" and case.outcome == "granted"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.status == "closed")) == 1
+
+
+def test_a_changed_case_comes_first_even_when_its_deadline_is_beyond_the_first_page(make_user, offices, submit):
+    """The changed cases are read on their own (the user's cases; the unassigned ones a company wrote on), not only
+    among the first page by due instant: a page of two still shows the case changed last, whose clock is due last."""
+    officer = make_user("officer", offices["samhallsbyggnad"])
+    for _ in range(3):
+        submit(when=NOW - timedelta(hours=5))  # due earlier, never changed
+    unassigned, mine = submit(when=NOW - timedelta(hours=1)), submit(when=NOW - timedelta(hours=1))
+    casework.assign(officer, mine.case_id, None, NOW - timedelta(minutes=50))
+    casework.record_view(officer, mine.case_id, NOW - timedelta(minutes=50))
+    public.answer(unassigned.token, "Här är ritningen.", NOW - timedelta(minutes=20))
+    public.answer(mine.token, "Och här är planen.", NOW - timedelta(minutes=10))
+    rows = finding.queue_rows(officer, limit=2)
+    assert {r.id for r in rows} == {unassigned.case_id, mine.case_id}
+    assert all(r.answered == 1 and r.changed == 1 for r in rows)
