@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -27,21 +28,38 @@ def _pg_admin_url(url: str) -> sa.URL:
     return u
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+@contextmanager
+def _new_database(tmp_dir, name: str):
+    """A new, empty database of the kind TEST_DATABASE_URL names (else a SQLite file in ``tmp_dir``): its URL,
+    dropped again afterwards."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        yield "sqlite:///" + str(tmp_dir / f"{name}.sqlite3")
         return
     base = _pg_admin_url(url)
-    name = f"caseflow_test_{uuid.uuid4().hex[:8]}"
+    name = f"caseflow_{name}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with _new_database(tmp_path_factory.mktemp("db"), "test") as url:
+        yield url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own with no schema, for a test that runs the migrations itself."""
+    with _new_database(tmp_path, "mig") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

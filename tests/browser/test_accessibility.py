@@ -29,6 +29,15 @@ def run_axe(driver, axe_source: str) -> list[dict]:
     return result
 
 
+def page_problems(driver, axe_source: str) -> list:
+    """What is wrong with the page as it stands: axe's violations, and "wider than the screen" when it scrolls
+    sideways. Empty when the page is clean."""
+    problems = run_axe(driver, axe_source)
+    if not page_width_fits(driver):
+        problems.append("wider than the screen")
+    return problems
+
+
 def wait_for(driver, by, what):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from caseflow.extensions import db
 from caseflow.models import Survey
 from caseflow.services import casework, surveys
-from tests.browser.test_accessibility import run_axe, screenshot, wait_for
+from tests.browser.test_accessibility import page_width_fits, run_axe, screenshot, wait_for
 
 WIDTHS = (320, 1280)
 
@@ -22,11 +22,6 @@ SUMMARY_TARGETS = "return [...document.querySelectorAll('#error-summary a')].map
 # every element the summary links to, in the order of the document
 IN_PAGE_ORDER = ("const ids = arguments[0];"
                  "return [...document.querySelectorAll('[id]')].map(e => e.id).filter(id => ids.includes(id))")
-
-
-def fits(browser) -> bool:
-    return browser.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 @pytest.fixture
@@ -63,7 +58,7 @@ def test_the_intake_form_with_errors_is_accessible_and_its_summary_follows_the_f
         assert ("Organisationsnumret stämmer inte – kontrollera siffrorna" if lang == "sv"
                 else "The organisation number is not right – check the digits") in text
         assert "Fyll i" not in text and "Please fill in" not in text
-        assert fits(browser), width
+        assert page_width_fits(browser), width
         violations = run_axe(browser, axe_source)
         if violations:
             failures[f"submit-errors ({width}, {lang})"] = violations
@@ -89,7 +84,7 @@ def test_the_survey_is_accessible_its_scale_fits_one_line_and_vet_ej_is_no_ratin
             "return [...document.querySelectorAll('.scale-row')].map(r => "
             "new Set([...r.querySelectorAll('.scale-option')].map(o => o.getBoundingClientRect().top)).size)")
         assert tops == [1] * 9, (width, tops)
-        assert fits(browser), width
+        assert page_width_fits(browser), width
         progress = browser.find_element(By.ID, "part-2").text
         assert ("fråga 4–9 av 9" if lang == "sv" else "questions 4–9 of 9") in progress
         if width == 390:

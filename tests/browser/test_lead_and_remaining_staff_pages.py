@@ -14,7 +14,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from caseflow.services import casework, sso
-from tests.browser.test_accessibility import WIDTHS, run_axe, screenshot, wait_for
+from tests.browser.test_accessibility import WIDTHS, page_problems, screenshot, wait_for
 from tests.browser.test_officer_keyboard import _login
 
 # GET routes of the staff side that are no page of their own (downloads, redirects), or are visited by following
@@ -78,12 +78,9 @@ def test_the_remaining_staff_pages_have_no_wcag_violations(browser, axe_source, 
             browser.set_window_size(width, 900)
             browser.get(f"{live_server}{path}")
             wait_for(browser, By.CSS_SELECTOR, "main h1")
-            violations = run_axe(browser, axe_source)
-            if violations:
-                failures[f"{name} ({width}, {lang})"] = violations
-            if not browser.execute_script(
-                    "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"):
-                failures[f"{name} ({width}, {lang})"] = "wider than the screen"
+            problems = page_problems(browser, axe_source)
+            if problems:
+                failures[f"{name} ({width}, {lang})"] = problems
             screenshot(browser, f"staff-more-{name}-{lang}", width)
 
     _login(browser, live_server, lead, lang)

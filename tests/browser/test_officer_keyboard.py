@@ -15,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from caseflow.extensions import db
 from caseflow.models import Case, SlaPolicy
 from caseflow.services import admin, casework, public
-from tests.browser.test_accessibility import WIDTHS, run_axe, screenshot, wait_for
+from tests.browser.test_accessibility import WIDTHS, page_problems, run_axe, screenshot, wait_for
 from tests.conftest import PASSWORD
 
 
@@ -115,13 +115,9 @@ def test_the_officers_and_admins_pages_have_no_wcag_violations(browser, axe_sour
         browser.set_window_size(width, 900)
         browser.get(f"{live_server}{path}")
         wait_for(browser, By.CSS_SELECTOR, "main h1")
-        violations = run_axe(browser, axe_source)
-        if violations:
-            failures[f"{name} ({width}, {lang})"] = violations
-        fits = browser.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-        if not fits:
-            failures[f"{name} ({width}, {lang})"] = "wider than the screen"
+        problems = page_problems(browser, axe_source)
+        if problems:
+            failures[f"{name} ({width}, {lang})"] = problems
         screenshot(browser, f"officer-day-{name}-{lang}", width)
 
     _login(browser, live_server, officer, lang)

@@ -16,7 +16,7 @@ from caseflow.extensions import db
 from caseflow.models import Company, RoutingRule
 from caseflow.services import integrations
 from caseflow.web.admin.routes import RESOURCES
-from tests.browser.test_accessibility import WIDTHS, run_axe, screenshot, wait_for
+from tests.browser.test_accessibility import WIDTHS, page_problems, screenshot, wait_for
 from tests.browser.test_officer_keyboard import _login
 
 
@@ -64,12 +64,9 @@ def test_the_admin_pages_have_no_wcag_violations(browser, axe_source, live_serve
             pages.append((f"{entity}-edit", edit.removeprefix(live_server)))
 
     def check(name, width):
-        violations = run_axe(browser, axe_source)
-        if violations:
-            failures[f"{name} ({width}, {lang})"] = violations
-        if not browser.execute_script(
-                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"):
-            failures[f"{name} ({width}, {lang})"] = "wider than the screen"
+        problems = page_problems(browser, axe_source)
+        if problems:
+            failures[f"{name} ({width}, {lang})"] = problems
 
     for width in WIDTHS.values():
         browser.set_window_size(width, 900)

@@ -6,34 +6,26 @@ from flask_migrate import upgrade
 
 from caseflow import create_app
 from caseflow.extensions import db
-from tests.integration.test_migrations import _fresh_database_url
 
 BEFORE = "b19marks0002"
 
 
-def test_seeded_measures_get_their_english_titles_and_a_changed_title_gets_none(database_url, tmp_path):
-    url, cleanup = _fresh_database_url(database_url, tmp_path)
-    try:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None, "MAIL_SERVER": None,
-                          "SECRET_KEY": "migration-test"})
-        with app.app_context():
-            upgrade(revision=BEFORE)
-            insert = sa.text("INSERT INTO handslaget_measure (handslag, code, title, kpi, target, higher_is_better,"
-                             " at_risk_margin, active) VALUES (1, :code, :title, 'nki', 1, true, 0.1, true)")
-            db.session.execute(insert, {"code": "1.1",
-                                        "title": "Servicegaranti: andel svar och beslut inom utlovad tid"})
-            db.session.execute(insert, {"code": "1.4", "title": "Nöjda företag"})
-            db.session.commit()
-            db.session.remove()
-            upgrade()
-            rows = dict(db.session.execute(sa.text("SELECT code, title_en FROM handslaget_measure")).all())
-            assert rows == {"1.1": "Service guarantee: share of answers and decisions within the promised time",
-                            "1.4": ""}
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if cleanup:
-            admin, name = cleanup
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+def test_seeded_measures_get_their_english_titles_and_a_changed_title_gets_none(empty_database_url):
+    url = empty_database_url
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None, "MAIL_SERVER": None,
+                      "SECRET_KEY": "migration-test"})
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        insert = sa.text("INSERT INTO handslaget_measure (handslag, code, title, kpi, target, higher_is_better,"
+                         " at_risk_margin, active) VALUES (1, :code, :title, 'nki', 1, true, 0.1, true)")
+        db.session.execute(insert, {"code": "1.1",
+                                    "title": "Servicegaranti: andel svar och beslut inom utlovad tid"})
+        db.session.execute(insert, {"code": "1.4", "title": "Nöjda företag"})
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        rows = dict(db.session.execute(sa.text("SELECT code, title_en FROM handslaget_measure")).all())
+        assert rows == {"1.1": "Service guarantee: share of answers and decisions within the promised time",
+                        "1.4": ""}
+        db.session.remove()
+        db.engine.dispose()
